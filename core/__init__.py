@@ -1,0 +1,1 @@
+"""Building blocks shared by Tessera's apps (no models of its own)."""

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class TimeStampedModel(models.Model):
+    """Every record says when it was created and last changed."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+def check_constraint(condition: models.Q, *, name: str, message: str) -> models.CheckConstraint:
+    """A named CHECK whose violation reads `message` and carries its name as error code."""
+    return models.CheckConstraint(
+        condition=condition, name=name, violation_error_code=name, violation_error_message=message
+    )
+
+
+def choices_constraint(
+    field: str, choices: type[models.Choices], *, name: str, nullable: bool = False
+) -> models.CheckConstraint:
+    """A CHECK that keeps `field` within its declared choices, whoever writes the row."""
+    condition = models.Q(**{f"{field}__in": choices.values})
+    if nullable:
+        condition |= models.Q(**{f"{field}__isnull": True})
+    allowed = ", ".join(str(value) for value in choices.values)
+    return check_constraint(condition, name=name, message=f"{field} must be one of: {allowed}.")
+
+
+class ConstraintMessagesOnFields(models.Model):
+    """Show a violated CHECK constraint's message next to the field it is about.
+
+    Django reports constraint violations as form-wide errors; `constraint_fields` names, for
+    each constraint, the field an analyst has to correct, so the admin and the API put the
+    message where it helps.
+    """
+
+    constraint_fields: dict[str, str] = {}
+
+    class Meta:
+        abstract = True
+
+    def validate_constraints(self, exclude=None) -> None:
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            raise ValidationError(self._errors_on_fields(error, exclude or set())) from error
+
+    def _errors_on_fields(
+        self, error: ValidationError, exclude: set[str]
+    ) -> dict[str, list[ValidationError]]:
+        by_field: dict[str, list[ValidationError]] = {}
+        for field, errors in error.update_error_dict({}).items():
+            for item in errors:
+                target = self.constraint_fields.get(getattr(item, "code", None) or "", field)
+                if target in exclude:  # a form without that field shows the message on top
+                    target = field
+                by_field.setdefault(target, []).append(item)
+        return by_field

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+
+from geo import gazetteer
+from geo.models import Location
+
+
+class LocationForm(forms.ModelForm):
+    admin1 = forms.ChoiceField(
+        label="Admin-1 area",
+        required=False,
+        choices=lambda: [("", "---------"), *gazetteer.admin1_choices()],
+        help_text="Province or governorate (ISO 3166-2); it must lie in the chosen country.",
+    )
+
+    class Meta:
+        model = Location
+        fields = "__all__"
+        widgets = {
+            "latitude": forms.NumberInput(attrs={"step": "any", "min": -90, "max": 90}),
+            "longitude": forms.NumberInput(attrs={"step": "any", "min": -180, "max": 180}),
+            "alternate_names": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    form = LocationForm
+    list_display = ["name", "kind", "country", "admin1_name", "latitude", "longitude"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "alternate_names", "admin2"]
+    autocomplete_fields = ["parent"]
+    fields = [
+        "name",
+        "alternate_names",
+        "kind",
+        ("latitude", "longitude"),
+        ("country", "admin1", "admin2"),
+        "parent",
+        ("geonames_id", "wikidata_id"),
+    ]
+
+    @admin.display(description="admin-1 area", ordering="admin1")
+    def admin1_name(self, location: Location) -> str:
+        return location.admin1_name

@@ -1,0 +1,452 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+
+from core.models import (
+    ConstraintMessagesOnFields,
+    TimeStampedModel,
+    check_constraint,
+    choices_constraint,
+)
+from geo import gazetteer
+from incidents import taxonomy
+from incidents.querysets import IncidentQuerySet
+from incidents.taxonomy import (
+    ActorRole,
+    ActorType,
+    Attribution,
+    Claim,
+    Confidence,
+    Damage,
+    DatePrecision,
+    GeoPrecision,
+    Outcome,
+    RelationKind,
+    SourceType,
+    Stance,
+    Status,
+    ViolenceType,
+    Weapon,
+)
+
+wikidata_id_validator = RegexValidator(r"^Q[1-9]\d*$", "A Wikidata id looks like Q12345.")
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class Tag(models.Model):
+    """A free label (a campaign, a theme) that incidents can be filtered by."""
+
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Actor(TimeStampedModel):
+    """An armed group, state force or other party that takes part in incidents."""
+
+    name = models.CharField(max_length=200, unique=True)
+    aliases = models.TextField(blank=True, help_text="Other names and spellings, one per line.")
+    actor_type = models.PositiveSmallIntegerField(
+        "actor type", choices=ActorType.choices, help_text="ACLED inter code."
+    )
+    country = models.CharField(
+        max_length=3,
+        choices=gazetteer.country_choices,
+        blank=True,
+        help_text="Country the actor belongs to (ISO 3166-1 alpha-3), if any.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="units",
+        help_text="The larger organisation this actor is part of.",
+    )
+    backed_by = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="backs",
+        help_text="Actors that support this one (arms, funds, direction).",
+    )
+    wikidata_id = models.CharField(
+        "Wikidata id", max_length=20, blank=True, validators=[wikidata_id_validator]
+    )
+    ucdp_id = models.PositiveIntegerField("UCDP actor id", null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [choices_constraint("actor_type", ActorType, name="actor_type_valid")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": "An actor cannot be part of itself."})
+
+    @property
+    def alias_list(self) -> list[str]:
+        return _lines(self.aliases)
+
+
+class Source(TimeStampedModel):
+    """A document that reports incidents: an article, a statement, a dataset, an image."""
+
+    title = models.CharField(max_length=500)
+    url = models.URLField("URL", max_length=1000, blank=True)
+    publisher = models.CharField(max_length=200)
+    author = models.CharField(max_length=200, blank=True)
+    published_at = models.DateField("publication date", null=True, blank=True)
+    language = models.CharField(
+        max_length=3, blank=True, help_text="ISO 639-1 code, e.g. en, ar, fa."
+    )
+    source_type = models.CharField("type", max_length=30, choices=SourceType.choices)
+    republished_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="republications",
+        help_text="The source this one copies or republishes.",
+    )
+    originator = models.ForeignKey(
+        Actor,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="originated_sources",
+        help_text="Who made the claim this source reports (e.g. the author of a statement).",
+    )
+    archive_url = models.URLField("archive URL", max_length=1000, blank=True)
+    captured_at = models.DateTimeField(null=True, blank=True)
+    content_sha256 = models.CharField("content SHA-256", max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "title"]
+        indexes = [models.Index(fields=["url"], name="source_url")]
+        constraints = [choices_constraint("source_type", SourceType, name="source_type_valid")]
+
+    def __str__(self) -> str:
+        date = f", {self.published_at:%Y-%m-%d}" if self.published_at else ""
+        return f"{self.publisher}: {self.title}{date}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.language and not _is_language_code(self.language):
+            raise ValidationError({"language": f"{self.language} is not an ISO 639-1 code."})
+        if self.pk and self.republished_from_id == self.pk:
+            raise ValidationError({"republished_from": "A source cannot republish itself."})
+
+
+def _is_language_code(code: str) -> bool:
+    import pycountry
+
+    return pycountry.languages.get(alpha_2=code.lower()) is not None
+
+
+class PublicIdCounter(models.Model):
+    """The last sequence number handed out per `ISO3-YEAR` prefix, so none is ever reused."""
+
+    prefix = models.CharField(max_length=8, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}: {self.last}"
+
+    @classmethod
+    def next_public_id(cls, prefix: str) -> str:
+        with transaction.atomic():
+            counter, _ = cls.objects.select_for_update().get_or_create(prefix=prefix)
+            cls.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+            counter.refresh_from_db()
+        return f"{prefix}-{counter.last:05d}"
+
+
+class Incident(ConstraintMessagesOnFields, TimeStampedModel):
+    """One armed-conflict event: what happened, when, where, who, and how we know."""
+
+    public_id = models.CharField(
+        "public id",
+        max_length=20,
+        unique=True,
+        editable=False,
+        help_text="Stable identifier for citation, e.g. SYR-2022-00001.",
+    )
+    title = models.CharField(max_length=255)
+    summary = models.TextField(blank=True, help_text="Neutral narrative (ACLED “notes”).")
+
+    date_start = models.DateField("start date")
+    date_end = models.DateField("end date", blank=True, help_text="Leave empty for one day.")
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+
+    event_type = models.CharField(max_length=40, choices=taxonomy.EVENT_TYPE_CHOICES)
+    sub_event_type = models.CharField(max_length=40, choices=taxonomy.SUB_EVENT_TYPE_CHOICES)
+    violence_type = models.PositiveSmallIntegerField(
+        "UCDP type of violence", choices=ViolenceType.choices, null=True, blank=True
+    )
+
+    weapon = models.CharField(max_length=20, choices=Weapon.choices, default=Weapon.UNKNOWN)
+    munition_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Rounds, rockets or drones; empty when not reported."
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.UNKNOWN)
+    damage = models.CharField(max_length=10, choices=Damage.choices, default=Damage.UNKNOWN)
+
+    location = models.ForeignKey("geo.Location", on_delete=models.PROTECT, related_name="incidents")
+    geo_precision = models.PositiveSmallIntegerField(
+        "geographic precision", choices=GeoPrecision.choices, default=GeoPrecision.EXACT
+    )
+    origin_location = models.ForeignKey(
+        "geo.Location",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents_fired_from",
+        help_text="Where the fire came from, when known.",
+    )
+
+    # Empty means not reported; 0 means reported as none.
+    fatalities_best = models.PositiveIntegerField("fatalities (best)", null=True, blank=True)
+    fatalities_low = models.PositiveIntegerField("fatalities (low)", null=True, blank=True)
+    fatalities_high = models.PositiveIntegerField("fatalities (high)", null=True, blank=True)
+    injured = models.PositiveIntegerField(null=True, blank=True)
+
+    confidence = models.CharField(max_length=15, choices=Confidence.choices)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="incidents")
+
+    actors = models.ManyToManyField(Actor, through="IncidentActor", related_name="incidents")
+    sources = models.ManyToManyField(Source, through="Citation", related_name="incidents")
+
+    # Where an imported incident came from, so that importing the same file again updates it.
+    dataset = models.CharField(max_length=40, blank=True)
+    dataset_event_id = models.CharField("event id in dataset", max_length=60, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = IncidentQuerySet.as_manager()
+
+    constraint_fields = {
+        "incident_dates_ordered": "date_end",
+        "incident_sub_event_in_event_type": "sub_event_type",
+        "incident_fatalities_low_le_best": "fatalities_low",
+        "incident_fatalities_best_le_high": "fatalities_high",
+        "incident_fatalities_low_le_high": "fatalities_high",
+        "incident_geo_precision_valid": "geo_precision",
+        "incident_violence_type_valid": "violence_type",
+        "incident_date_precision_valid": "date_precision",
+        "incident_weapon_valid": "weapon",
+        "incident_outcome_valid": "outcome",
+        "incident_damage_valid": "damage",
+        "incident_confidence_valid": "confidence",
+        "incident_status_valid": "status",
+    }
+
+    class Meta:
+        ordering = ["-date_start", "-id"]
+        permissions = [("publish_incident", "Can publish or retract incidents")]
+        indexes = [
+            models.Index(fields=["date_start", "date_end"], name="incident_dates"),
+            models.Index(fields=["event_type", "sub_event_type"], name="incident_types"),
+            models.Index(fields=["status", "-date_start", "-id"], name="incident_status_date"),
+        ]
+        constraints = [
+            check_constraint(
+                Q(date_end__gte=F("date_start")),
+                name="incident_dates_ordered",
+                message="The end date cannot be before the start date.",
+            ),
+            check_constraint(
+                taxonomy.sub_event_belongs_to_event_type(),
+                name="incident_sub_event_in_event_type",
+                message="The sub-event type does not belong to the event type.",
+            ),
+            check_constraint(
+                Q(fatalities_low__isnull=True)
+                | Q(fatalities_best__isnull=True)
+                | Q(fatalities_low__lte=F("fatalities_best")),
+                name="incident_fatalities_low_le_best",
+                message="The low fatality estimate cannot exceed the best estimate.",
+            ),
+            check_constraint(
+                Q(fatalities_best__isnull=True)
+                | Q(fatalities_high__isnull=True)
+                | Q(fatalities_best__lte=F("fatalities_high")),
+                name="incident_fatalities_best_le_high",
+                message="The best fatality estimate cannot exceed the high estimate.",
+            ),
+            check_constraint(
+                Q(fatalities_low__isnull=True)
+                | Q(fatalities_high__isnull=True)
+                | Q(fatalities_low__lte=F("fatalities_high")),
+                name="incident_fatalities_low_le_high",
+                message="The low fatality estimate cannot exceed the high estimate.",
+            ),
+            choices_constraint("geo_precision", GeoPrecision, name="incident_geo_precision_valid"),
+            choices_constraint(
+                "violence_type", ViolenceType, name="incident_violence_type_valid", nullable=True
+            ),
+            choices_constraint(
+                "date_precision", DatePrecision, name="incident_date_precision_valid"
+            ),
+            choices_constraint("weapon", Weapon, name="incident_weapon_valid"),
+            choices_constraint("outcome", Outcome, name="incident_outcome_valid"),
+            choices_constraint("damage", Damage, name="incident_damage_valid"),
+            choices_constraint("confidence", Confidence, name="incident_confidence_valid"),
+            choices_constraint("status", Status, name="incident_status_valid"),
+            models.UniqueConstraint(
+                fields=["dataset", "dataset_event_id"],
+                condition=~Q(dataset_event_id=""),
+                name="incident_unique_dataset_event",
+                violation_error_message="Another incident already has this dataset event id.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_id}: {self.title}" if self.public_id else self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if self.date_start and not self.date_end:
+            self.date_end = self.date_start
+        if self.origin_location_id and self.origin_location_id == self.location_id:
+            raise ValidationError(
+                {"origin_location": "The point of origin is the place of the incident itself."}
+            )
+
+    def save(self, *args, **kwargs) -> None:
+        if self.date_start and not self.date_end:
+            self.date_end = self.date_start
+        if not self.public_id:
+            self.public_id = PublicIdCounter.next_public_id(self.public_id_prefix())
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:incidents_incident_change", args=[self.pk])
+
+    def public_id_prefix(self) -> str:
+        return f"{self.location.country or 'XXX'}-{self.date_start:%Y}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in taxonomy.PUBLIC_STATUSES
+
+
+class IncidentActor(models.Model):
+    """An actor's part in an incident, and how sure the attribution is."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="participants")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(max_length=12, choices=ActorRole.choices)
+    attribution = models.CharField(
+        max_length=10, choices=Attribution.choices, default=Attribution.CONFIRMED
+    )
+
+    class Meta:
+        verbose_name = "actor in incident"
+        verbose_name_plural = "actors"
+        ordering = ["incident", "role", "actor__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "actor", "role"],
+                name="incident_actor_role_unique",
+                violation_error_message="This actor already has this role in the incident.",
+            ),
+            choices_constraint("role", ActorRole, name="incident_actor_role_valid"),
+            choices_constraint("attribution", Attribution, name="incident_actor_attribution_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} ({self.role}, {self.attribution})"
+
+
+class Citation(models.Model):
+    """A source's support for (or contradiction of) an incident, with the words it rests on."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    quote = models.TextField(help_text="The excerpt of the source that supports the record.")
+    locator = models.CharField(
+        max_length=100, blank=True, help_text="Paragraph, page or timestamp in the source."
+    )
+    supports = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What the quote supports: " + ", ".join(Claim.values) + ".",
+    )
+    stance = models.CharField(max_length=12, choices=Stance.choices, default=Stance.SUPPORTS)
+
+    class Meta:
+        ordering = ["incident", "id"]
+        constraints = [choices_constraint("stance", Stance, name="citation_stance_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.source} — “{self.quote[:60]}”"
+
+    def clean(self) -> None:
+        super().clean()
+        unknown = [claim for claim in self.supports or [] if claim not in Claim.values]
+        if not isinstance(self.supports, list) or unknown:
+            raise ValidationError({"supports": "Choose from: " + ", ".join(Claim.values) + "."})
+
+
+class IncidentRelation(models.Model):
+    """A directed link between incidents: a response, a series, a duplicate."""
+
+    from_incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="relations_from"
+    )
+    to_incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="relations_to")
+    kind = models.CharField(max_length=16, choices=RelationKind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_incident", "to_incident", "kind"],
+                name="incident_relation_unique",
+                violation_error_message="These incidents are already linked this way.",
+            ),
+            check_constraint(
+                ~Q(from_incident=F("to_incident")),
+                name="incident_relation_not_self",
+                message="An incident cannot be related to itself.",
+            ),
+            choices_constraint("kind", RelationKind, name="incident_relation_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_incident} {self.kind} {self.to_incident}"

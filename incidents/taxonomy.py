@@ -1,0 +1,206 @@
+"""The vocabularies incidents are coded with.
+
+Event and sub-event types are ACLED's, as exact strings, so that exports and imports speak
+ACLED without a lookup table.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+ACLED_EVENT_TYPES: dict[str, list[str]] = {
+    "Battles": [
+        "Armed clash",
+        "Government regains territory",
+        "Non-state actor overtakes territory",
+    ],
+    "Explosions/Remote violence": [
+        "Chemical weapon",
+        "Air/drone strike",
+        "Suicide bomb",
+        "Shelling/artillery/missile attack",
+        "Remote explosive/landmine/IED",
+        "Grenade",
+    ],
+    "Violence against civilians": [
+        "Sexual violence",
+        "Attack",
+        "Abduction/forced disappearance",
+    ],
+    "Protests": [
+        "Peaceful protest",
+        "Protest with intervention",
+        "Excessive force against protesters",
+    ],
+    "Riots": ["Violent demonstration", "Mob violence"],
+    "Strategic developments": [
+        "Agreement",
+        "Arrests",
+        "Change to group/activity",
+        "Disrupted weapons use",
+        "Headquarters or base established",
+        "Looting/property destruction",
+        "Non-violent transfer of territory",
+        "Other",
+    ],
+}
+
+EVENT_TYPE_CHOICES = [(name, name) for name in ACLED_EVENT_TYPES]
+# Grouped by event type, so a select box shows which sub-types belong where.
+SUB_EVENT_TYPE_CHOICES = [
+    (event_type, [(sub, sub) for sub in subs]) for event_type, subs in ACLED_EVENT_TYPES.items()
+]
+
+
+def sub_event_types_of(event_type: str) -> list[str]:
+    return ACLED_EVENT_TYPES.get(event_type, [])
+
+
+def sub_event_belongs_to_event_type() -> Q:
+    """The rule as a database condition: each sub-event type with its own event type."""
+    condition = Q()
+    for event_type, subs in ACLED_EVENT_TYPES.items():
+        condition |= Q(event_type=event_type, sub_event_type__in=subs)
+    return condition
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "day"
+    DAYS = "days", "a few days (2–6)"
+    WEEK = "week", "week"
+    MONTH = "month", "month"
+    YEAR = "year", "year"
+
+
+class ViolenceType(models.IntegerChoices):
+    """UCDP type_of_violence."""
+
+    STATE_BASED = 1, "state-based"
+    NON_STATE = 2, "non-state"
+    ONE_SIDED = 3, "one-sided"
+
+
+class Weapon(models.TextChoices):
+    ROCKET = "rocket"
+    INDIRECT_FIRE = "mortar/indirect fire"
+    ARTILLERY = "artillery"
+    MISSILE = "missile"
+    ARMED_DRONE = "armed drone"
+    AIRSTRIKE = "airstrike"
+    IED = "IED"
+    SMALL_ARMS = "small arms"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class Outcome(models.TextChoices):
+    IMPACT = "impact"
+    INTERCEPTED = "intercepted"
+    FELL_SHORT = "fell short/outside"
+    UNKNOWN = "unknown"
+
+
+class Damage(models.TextChoices):
+    NONE = "none"
+    MINOR = "minor"
+    MAJOR = "major"
+    DESTROYED = "destroyed"
+    UNKNOWN = "unknown"
+
+
+class GeoPrecision(models.IntegerChoices):
+    """UCDP where_prec: how exactly the coordinates place the event."""
+
+    EXACT = 1, "1 – exact location"
+    NEAR = 2, "2 – near (within about 25 km)"
+    ADMIN2 = 3, "3 – admin-2 area only"
+    ADMIN1 = 4, "4 – admin-1 area only"
+    LARGER_AREA = 5, "5 – larger area (region, front line)"
+    COUNTRY = 6, "6 – country only"
+    WATER_OR_AIRSPACE = 7, "7 – water or airspace"
+
+    @property
+    def acled(self) -> int:
+        """ACLED geo_precision: 1 exact, 2 near or within a district, 3 larger area."""
+        return {1: 1, 2: 2, 3: 2}.get(self.value, 3)
+
+
+class Confidence(models.TextChoices):
+    CONFIRMED = "confirmed"
+    LIKELY = "likely"
+    SINGLE_SOURCE = "single source"
+    CONTESTED = "contested"
+    DISCOUNTED = "discounted"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft"
+    IN_REVIEW = "in review"
+    PUBLISHED = "published"
+    RETRACTED = "retracted"
+
+
+PUBLIC_STATUSES = (Status.PUBLISHED, Status.RETRACTED)
+
+
+class ActorRole(models.TextChoices):
+    PERPETRATOR = "perpetrator"
+    TARGET = "target"
+    RESPONDER = "responder"
+    INTERCEPTOR = "interceptor"
+    CLAIMANT = "claimant"
+    OTHER = "other"
+
+
+class Attribution(models.TextChoices):
+    CONFIRMED = "confirmed"
+    CLAIMED = "claimed"
+    ALLEGED = "alleged"
+    SUSPECTED = "suspected"
+
+
+class ActorType(models.IntegerChoices):
+    """ACLED inter codes."""
+
+    STATE_FORCES = 1, "1 – state forces"
+    REBEL_GROUP = 2, "2 – rebel group"
+    POLITICAL_MILITIA = 3, "3 – political militia"
+    IDENTITY_MILITIA = 4, "4 – identity militia"
+    RIOTERS = 5, "5 – rioters"
+    PROTESTERS = 6, "6 – protesters"
+    CIVILIANS = 7, "7 – civilians"
+    EXTERNAL_FORCES = 8, "8 – external/other forces"
+
+
+class RelationKind(models.TextChoices):
+    RESPONSE_TO = "response to"
+    PART_OF_SERIES = "part of series"
+    SAME_EVENT_AS = "same event as"
+
+
+class SourceType(models.TextChoices):
+    NEWS = "news"
+    WIRE = "wire"
+    OFFICIAL_STATEMENT = "official statement"
+    SOCIAL_MEDIA = "social media"
+    REPORT = "NGO/research report"
+    DATASET = "dataset"
+    IMAGERY = "imagery"
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports"
+    CONTRADICTS = "contradicts"
+
+
+class Claim(models.TextChoices):
+    """What part of an incident a citation supports."""
+
+    DATE = "date"
+    PLACE = "place"
+    ACTORS = "actors"
+    CASUALTIES = "casualties"
+    MUNITIONS = "munitions"
+    DAMAGE = "damage"
+    OUTCOME = "outcome"
