@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -166,7 +167,8 @@ class IncidentAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, **kwargs)
         form.user = request.user
         if "status" in form.base_fields:
-            form.base_fields["status"].choices = status_choices_for(
+            # Offer only the statuses this user may choose; `clean_status` enforces the rule.
+            form.base_fields["status"].widget.choices = status_choices_for(
                 request.user, obj.status if obj else None
             )
         return form
@@ -224,6 +226,7 @@ class ActorAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "publisher", "published_at", "source_type", "republished_from"]
     list_select_related = ["republished_from"]
     list_filter = ["source_type", "published_at"]

@@ -44,3 +44,9 @@ def seeded(db):
     from incidents import demo
 
     return {incident.dataset_event_id: incident for incident in demo.load()}
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing takes most of a second per password; tests only need it to work.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
