@@ -15,6 +15,9 @@ class LocationForm(forms.ModelForm):
         help_text="Province or governorate (ISO 3166-2); it must lie in the chosen country.",
     )
 
+    class Media:
+        js = ["js/admin1_by_country.js"]
+
     class Meta:
         model = Location
         fields = "__all__"

@@ -170,11 +170,17 @@ class PublicIdCounter(models.Model):
 
     @classmethod
     def next_public_id(cls, prefix: str) -> str:
+        return cls.reserve(prefix, 1)[0]
+
+    @classmethod
+    def reserve(cls, prefix: str, count: int) -> list[str]:
+        """Hand out `count` consecutive public ids for `prefix` (for bulk creation)."""
         with transaction.atomic():
             counter, _ = cls.objects.select_for_update().get_or_create(prefix=prefix)
-            cls.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+            cls.objects.filter(pk=counter.pk).update(last=F("last") + count)
             counter.refresh_from_db()
-        return f"{prefix}-{counter.last:05d}"
+        first = counter.last - count + 1
+        return [f"{prefix}-{number:05d}" for number in range(first, counter.last + 1)]
 
 
 class Incident(ConstraintMessagesOnFields, TimeStampedModel):

@@ -15,6 +15,16 @@ class IncidentQuerySet(models.QuerySet):
         """What anyone may see: published records and retraction tombstones."""
         return self.filter(status__in=PUBLIC_STATUSES)
 
+    def visible_to(self, user) -> IncidentQuerySet:
+        """Analysts and editors see every status; everyone else sees the public record."""
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.has_perm("incidents.change_incident")
+        ):
+            return self.all()
+        return self.public()
+
     def with_list_columns(self) -> IncidentQuerySet:
         """What a list row shows: the incident and its place, in one query."""
         return self.select_related("location")
