@@ -47,6 +47,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "geo",
     "incidents",
@@ -99,7 +104,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "api-token"
+LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -127,6 +134,56 @@ if not STATIC_COLLECTED:
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
+
+# Throttle counters must be shared by all workers: Redis when REDIS_URL is set, else a table
+# in the main database (`manage.py createcachetable`).
+REDIS_URL = os.getenv("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tessera_cache"}
+    )
+}
+
+API_PAGE_SIZE = envint("API_PAGE_SIZE", 100)
+API_MAX_PAGE_SIZE = 1000
+API_THROTTLE_RATES = {
+    "anon": os.getenv("API_THROTTLE_ANON", "120/minute"),
+    "user": os.getenv("API_THROTTLE_USER", "1200/minute"),
+}
+REST_FRAMEWORK = {
+    # Token first, so that an anonymous write is told how to authenticate (401).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["core.permissions.RolePermissions"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.permissions.AnonThrottle",
+        "core.permissions.UserThrottle",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.KeysetPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
+    "PAGE_SIZE": API_PAGE_SIZE,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{TESSERA_NAME} API",
+    "DESCRIPTION": "Armed-conflict incidents with their actors, places and cited sources.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 # Behind a TLS-terminating proxy a deployment sets SECURE=1.
 SECURE = envbool("SECURE", False)

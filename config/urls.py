@@ -1,7 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
 
+from accounts.views import api_token
 from core.views import healthz
 from incidents.views import home
 
@@ -9,8 +13,20 @@ admin.site.site_header = f"{settings.TESSERA_NAME} administration"
 admin.site.site_title = settings.TESSERA_NAME
 admin.site.index_title = "Incidents, actors, places and sources"
 
+api_patterns = [
+    path("", include("incidents.api.urls")),
+    path("", include("geo.api.urls")),
+    path("auth/token/", obtain_auth_token, name="api-auth-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
 urlpatterns = [
     path("", home, name="home"),
     path("healthz/", healthz, name="healthz"),
+    path("account/login/", auth_views.LoginView.as_view(), name="login"),
+    path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/token/", api_token, name="api-token"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include(api_patterns)),
 ]

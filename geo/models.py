@@ -12,30 +12,19 @@ from core.models import (
     choices_constraint,
 )
 from geo import gazetteer
-from geo.distance import bounding_box
 
 wikidata_id_validator = RegexValidator(r"^Q[1-9]\d*$", "A Wikidata id looks like Q12345.")
 
 
-class LocationQuerySet(models.QuerySet):
-    def within_radius_box(self, lat: float, lon: float, radius_km: float) -> LocationQuerySet:
-        """Places inside the box around a circle: a cheap, indexable pre-filter."""
-        min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius_km)
-        places = self.filter(latitude__gte=min_lat, latitude__lte=max_lat)
-        if min_lon >= -180 and max_lon <= 180:  # a box across the antimeridian keeps all longitudes
-            places = places.filter(longitude__gte=min_lon, longitude__lte=max_lon)
-        return places
-
-
 class LocationKind(models.TextChoices):
-    MILITARY_BASE = "military base"
-    AIRPORT = "airport"
-    CITY = "city/town"
-    VILLAGE = "village"
-    DISTRICT = "district"
-    GOVERNORATE = "governorate"
-    COUNTRY = "country"
-    AREA = "area"
+    MILITARY_BASE = "military base", "military base"
+    AIRPORT = "airport", "airport"
+    CITY = "city/town", "city/town"
+    VILLAGE = "village", "village"
+    DISTRICT = "district", "district"
+    GOVERNORATE = "governorate", "governorate"
+    COUNTRY = "country", "country"
+    AREA = "area", "area"
 
 
 class Location(ConstraintMessagesOnFields, TimeStampedModel):
@@ -67,8 +56,6 @@ class Location(ConstraintMessagesOnFields, TimeStampedModel):
     wikidata_id = models.CharField(
         "Wikidata id", max_length=20, blank=True, validators=[wikidata_id_validator]
     )
-
-    objects = LocationQuerySet.as_manager()
 
     constraint_fields = {
         "location_latitude_range": "latitude",

@@ -7,6 +7,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from geo import gazetteer
+from geo.models import Location
 from incidents.duplicates import likely_duplicates
 from incidents.models import (
     Actor,
@@ -57,6 +59,27 @@ class IncidentRelationInline(admin.TabularInline):
     verbose_name_plural = "related incidents"
 
 
+class CountryFilter(admin.SimpleListFilter):
+    """Only the countries that have incidents, not all 249 of ISO 3166."""
+
+    title = "country"
+    parameter_name = "location__country"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        codes = (
+            Location.objects.filter(incidents__isnull=False)
+            .values_list("country", flat=True)
+            .distinct()
+            .order_by("country")
+        )
+        return [(code, f"{gazetteer.country_name(code)} ({code})") for code in codes]
+
+    def queryset(self, request: HttpRequest, queryset):
+        if self.value():
+            return queryset.filter(location__country=self.value())
+        return queryset
+
+
 class IncidentForm(forms.ModelForm):
     """The incident form; it knows who fills it in, because status changes depend on that."""
 
@@ -97,7 +120,7 @@ class IncidentAdmin(admin.ModelAdmin):
     list_select_related = ["location"]
     list_filter = [
         "event_type",
-        "location__country",
+        CountryFilter,
         "status",
         "confidence",
         "date_start",

@@ -1,6 +1,13 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
 class IncidentsConfig(AppConfig):
     name = "incidents"
     verbose_name = "Incidents"
+
+    def ready(self) -> None:
+        from incidents import search
+
+        search.connect_signals()

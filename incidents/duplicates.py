@@ -6,8 +6,7 @@ lets them link or merge instead of double-counting.
 
 from __future__ import annotations
 
-from geo.distance import distance_km
-from geo.models import Location
+from geo.areas import Circle
 from incidents.models import Incident
 from incidents.taxonomy import Status
 
@@ -17,7 +16,7 @@ DATE_SLACK_DAYS = 1
 
 def likely_duplicates(incident: Incident) -> list[Incident]:
     place = incident.location
-    nearby_places = Location.objects.within_radius_box(place.latitude, place.longitude, RADIUS_KM)
+    nearby_places = Circle(place.latitude, place.longitude, RADIUS_KM).locations()
     candidates = (
         Incident.objects.filter(event_type=incident.event_type, location__in=nearby_places)
         .overlapping(
@@ -35,14 +34,4 @@ def likely_duplicates(incident: Incident) -> list[Incident]:
             .exclude(relations_from__to_incident=incident)
             .exclude(relations_to__from_incident=incident)
         )
-    return [
-        candidate
-        for candidate in candidates
-        if distance_km(
-            place.latitude,
-            place.longitude,
-            candidate.location.latitude,
-            candidate.location.longitude,
-        )
-        <= RADIUS_KM
-    ]
+    return list(candidates)

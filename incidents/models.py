@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Q
-from django.urls import reverse
+from django.db.models.functions import Upper
 
 from core.models import (
     ConstraintMessagesOnFields,
@@ -138,7 +138,11 @@ class Source(TimeStampedModel):
 
     class Meta:
         ordering = ["-published_at", "title"]
-        indexes = [models.Index(fields=["url"], name="source_url")]
+        indexes = [
+            models.Index(fields=["url"], name="source_url"),
+            # The `publisher` filter matches case-insensitively.
+            models.Index(Upper("publisher"), name="source_publisher_upper"),
+        ]
         constraints = [choices_constraint("source_type", SourceType, name="source_type_valid")]
 
     def __str__(self) -> str:
@@ -243,6 +247,9 @@ class Incident(ConstraintMessagesOnFields, TimeStampedModel):
     actors = models.ManyToManyField(Actor, through="IncidentActor", related_name="incidents")
     sources = models.ManyToManyField(Source, through="Citation", related_name="incidents")
 
+    # Title, summary, place and actor names in one text for `?q=`; written by incidents.search.
+    search_document = models.TextField(editable=False, blank=True, default="")
+
     # Where an imported incident came from, so that importing the same file again updates it.
     dataset = models.CharField(max_length=40, blank=True)
     dataset_event_id = models.CharField("event id in dataset", max_length=60, blank=True)
@@ -289,6 +296,8 @@ class Incident(ConstraintMessagesOnFields, TimeStampedModel):
             models.Index(fields=["date_start", "date_end"], name="incident_dates"),
             models.Index(fields=["event_type", "sub_event_type"], name="incident_types"),
             models.Index(fields=["status", "-date_start", "-id"], name="incident_status_date"),
+            # `ordering=fatalities` and `-fatalities` have PostgreSQL-only indexes (migration
+            # 0003): SQLite cannot index NULLS LAST.
         ]
         constraints = [
             check_constraint(
@@ -360,9 +369,6 @@ class Incident(ConstraintMessagesOnFields, TimeStampedModel):
         if not self.public_id:
             self.public_id = PublicIdCounter.next_public_id(self.public_id_prefix())
         super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return reverse("admin:incidents_incident_change", args=[self.pk])
 
     def public_id_prefix(self) -> str:
         return f"{self.location.country or 'XXX'}-{self.date_start:%Y}"

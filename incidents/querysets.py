@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django.db import models
 
 from incidents.taxonomy import PUBLIC_STATUSES, Status
+from incidents.workflow import sees_every_status
 
 
 class IncidentQuerySet(models.QuerySet):
@@ -16,14 +17,7 @@ class IncidentQuerySet(models.QuerySet):
         return self.filter(status__in=PUBLIC_STATUSES)
 
     def visible_to(self, user) -> IncidentQuerySet:
-        """Analysts and editors see every status; everyone else sees the public record."""
-        if (
-            user is not None
-            and user.is_authenticated
-            and user.has_perm("incidents.change_incident")
-        ):
-            return self.all()
-        return self.public()
+        return self.all() if sees_every_status(user) else self.public()
 
     def with_list_columns(self) -> IncidentQuerySet:
         """What a list row shows: the incident and its place, in one query."""

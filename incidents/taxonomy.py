@@ -1,7 +1,8 @@
 """The vocabularies incidents are coded with.
 
 Event and sub-event types are ACLED's, as exact strings, so that exports and imports speak
-ACLED without a lookup table.
+ACLED without a lookup table. Each label is the stored value, so the admin shows what the API
+and the exports say.
 """
 
 from __future__ import annotations
@@ -82,31 +83,31 @@ class ViolenceType(models.IntegerChoices):
 
 
 class Weapon(models.TextChoices):
-    ROCKET = "rocket"
-    INDIRECT_FIRE = "mortar/indirect fire"
-    ARTILLERY = "artillery"
-    MISSILE = "missile"
-    ARMED_DRONE = "armed drone"
-    AIRSTRIKE = "airstrike"
-    IED = "IED"
-    SMALL_ARMS = "small arms"
-    OTHER = "other"
-    UNKNOWN = "unknown"
+    ROCKET = "rocket", "rocket"
+    INDIRECT_FIRE = "mortar/indirect fire", "mortar/indirect fire"
+    ARTILLERY = "artillery", "artillery"
+    MISSILE = "missile", "missile"
+    ARMED_DRONE = "armed drone", "armed drone"
+    AIRSTRIKE = "airstrike", "airstrike"
+    IED = "IED", "IED"
+    SMALL_ARMS = "small arms", "small arms"
+    OTHER = "other", "other"
+    UNKNOWN = "unknown", "unknown"
 
 
 class Outcome(models.TextChoices):
-    IMPACT = "impact"
-    INTERCEPTED = "intercepted"
-    FELL_SHORT = "fell short/outside"
-    UNKNOWN = "unknown"
+    IMPACT = "impact", "impact"
+    INTERCEPTED = "intercepted", "intercepted"
+    FELL_SHORT = "fell short/outside", "fell short/outside"
+    UNKNOWN = "unknown", "unknown"
 
 
 class Damage(models.TextChoices):
-    NONE = "none"
-    MINOR = "minor"
-    MAJOR = "major"
-    DESTROYED = "destroyed"
-    UNKNOWN = "unknown"
+    NONE = "none", "none"
+    MINOR = "minor", "minor"
+    MAJOR = "major", "major"
+    DESTROYED = "destroyed", "destroyed"
+    UNKNOWN = "unknown", "unknown"
 
 
 class GeoPrecision(models.IntegerChoices):
@@ -127,37 +128,37 @@ class GeoPrecision(models.IntegerChoices):
 
 
 class Confidence(models.TextChoices):
-    CONFIRMED = "confirmed"
-    LIKELY = "likely"
-    SINGLE_SOURCE = "single source"
-    CONTESTED = "contested"
-    DISCOUNTED = "discounted"
+    CONFIRMED = "confirmed", "confirmed"
+    LIKELY = "likely", "likely"
+    SINGLE_SOURCE = "single source", "single source"
+    CONTESTED = "contested", "contested"
+    DISCOUNTED = "discounted", "discounted"
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft"
-    IN_REVIEW = "in review"
-    PUBLISHED = "published"
-    RETRACTED = "retracted"
+    DRAFT = "draft", "draft"
+    IN_REVIEW = "in review", "in review"
+    PUBLISHED = "published", "published"
+    RETRACTED = "retracted", "retracted"
 
 
 PUBLIC_STATUSES = (Status.PUBLISHED, Status.RETRACTED)
 
 
 class ActorRole(models.TextChoices):
-    PERPETRATOR = "perpetrator"
-    TARGET = "target"
-    RESPONDER = "responder"
-    INTERCEPTOR = "interceptor"
-    CLAIMANT = "claimant"
-    OTHER = "other"
+    PERPETRATOR = "perpetrator", "perpetrator"
+    TARGET = "target", "target"
+    RESPONDER = "responder", "responder"
+    INTERCEPTOR = "interceptor", "interceptor"
+    CLAIMANT = "claimant", "claimant"
+    OTHER = "other", "other"
 
 
 class Attribution(models.TextChoices):
-    CONFIRMED = "confirmed"
-    CLAIMED = "claimed"
-    ALLEGED = "alleged"
-    SUSPECTED = "suspected"
+    CONFIRMED = "confirmed", "confirmed"
+    CLAIMED = "claimed", "claimed"
+    ALLEGED = "alleged", "alleged"
+    SUSPECTED = "suspected", "suspected"
 
 
 class ActorType(models.IntegerChoices):
@@ -174,33 +175,33 @@ class ActorType(models.IntegerChoices):
 
 
 class RelationKind(models.TextChoices):
-    RESPONSE_TO = "response to"
-    PART_OF_SERIES = "part of series"
-    SAME_EVENT_AS = "same event as"
+    RESPONSE_TO = "response to", "response to"
+    PART_OF_SERIES = "part of series", "part of series"
+    SAME_EVENT_AS = "same event as", "same event as"
 
 
 class SourceType(models.TextChoices):
-    NEWS = "news"
-    WIRE = "wire"
-    OFFICIAL_STATEMENT = "official statement"
-    SOCIAL_MEDIA = "social media"
-    REPORT = "NGO/research report"
-    DATASET = "dataset"
-    IMAGERY = "imagery"
+    NEWS = "news", "news"
+    WIRE = "wire", "wire"
+    OFFICIAL_STATEMENT = "official statement", "official statement"
+    SOCIAL_MEDIA = "social media", "social media"
+    REPORT = "NGO/research report", "NGO/research report"
+    DATASET = "dataset", "dataset"
+    IMAGERY = "imagery", "imagery"
 
 
 class Stance(models.TextChoices):
-    SUPPORTS = "supports"
-    CONTRADICTS = "contradicts"
+    SUPPORTS = "supports", "supports"
+    CONTRADICTS = "contradicts", "contradicts"
 
 
 class Claim(models.TextChoices):
     """What part of an incident a citation supports."""
 
-    DATE = "date"
-    PLACE = "place"
-    ACTORS = "actors"
-    CASUALTIES = "casualties"
-    MUNITIONS = "munitions"
-    DAMAGE = "damage"
-    OUTCOME = "outcome"
+    DATE = "date", "date"
+    PLACE = "place", "place"
+    ACTORS = "actors", "actors"
+    CASUALTIES = "casualties", "casualties"
+    MUNITIONS = "munitions", "munitions"
+    DAMAGE = "damage", "damage"
+    OUTCOME = "outcome", "outcome"

@@ -9,6 +9,13 @@ from __future__ import annotations
 from incidents.taxonomy import PUBLIC_STATUSES, Status
 
 
+def sees_every_status(user) -> bool:
+    """Analysts and editors see drafts and records in review; everyone else, the public record."""
+    return bool(
+        user is not None and user.is_authenticated and user.has_perm("incidents.change_incident")
+    )
+
+
 def may_set_status(user, current: str | None, new: str) -> bool:
     if current == new or user.has_perm("incidents.publish_incident"):
         return True

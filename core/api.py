@@ -1,0 +1,123 @@
+"""Pieces every Tessera API endpoint shares: errors, validation, brief forms, search."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, ProtectedError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, filters, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF's handler, plus the model-level errors that would otherwise be a 500."""
+    if isinstance(exc, ProtectedError):
+        used_by = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
+        exc = Conflict(f"Still referred to by {', '.join(used_by)}; it cannot be deleted.")
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(_as_drf_detail(exc))
+    return drf_exception_handler(exc, context)
+
+
+def _as_drf_detail(error: DjangoValidationError) -> Any:
+    if hasattr(error, "error_dict"):
+        return {
+            ("non_field_errors" if field == "__all__" else field): messages
+            for field, messages in error.message_dict.items()
+        }
+    return {"non_field_errors": error.messages}
+
+
+class QSearchFilter(filters.SearchFilter):
+    """DRF's search, under the parameter name the whole API uses for text: `q`."""
+
+    search_param = "q"
+    search_title = "Search"
+    search_description = "Words to find (all must match, case-insensitive)."
+
+
+class BriefRelatedField(serializers.PrimaryKeyRelatedField):
+    """Written as an id, read as the related object's brief form."""
+
+    def __init__(self, brief_serializer: type[serializers.Serializer], **kwargs: Any) -> None:
+        self.brief_serializer = brief_serializer
+        super().__init__(**kwargs)
+
+    def use_pk_only_optimization(self) -> bool:
+        return False
+
+    def to_representation(self, value: Model) -> dict[str, Any]:
+        return self.brief_serializer(value, context=self.context).data
+
+
+class ModelValidationMixin:
+    """Run the model's own validation (clean() and constraints) on API writes.
+
+    The admin, the API and imports then enforce one set of rules, defined on the model.
+    """
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        many_to_many = {field.name for field in model._meta.many_to_many}
+        plain = {key: value for key, value in attrs.items() if key in self._model_field_names()}
+        # Validate a copy, so that a refused write leaves the instance as it was.
+        candidate = copy.copy(self.instance) if self.instance is not None else model()
+        for key, value in plain.items():
+            if key not in many_to_many:
+                setattr(candidate, key, value)
+        try:
+            candidate.full_clean(exclude=many_to_many | self._unvalidated_fields())
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(_as_drf_detail(error)) from error
+        return attrs
+
+    def _model_field_names(self) -> set[str]:
+        return {field.name for field in self.Meta.model._meta.concrete_fields}
+
+    def _unvalidated_fields(self) -> set[str]:
+        """Model fields this serializer does not write; the model fills them itself."""
+        return set(getattr(self.Meta, "model_validation_exclude", ()))
+
+
+class LinesField(serializers.ListField):
+    """A text field holding one entry per line (aliases, alternate names), as a JSON list."""
+
+    child = serializers.CharField(max_length=200)
+
+    def to_representation(self, text: str) -> list[str]:
+        return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+    def to_internal_value(self, data: Any) -> str:
+        entries = super().to_internal_value(data)
+        if any("\n" in entry for entry in entries):
+            raise serializers.ValidationError("An entry cannot span lines.")
+        return "\n".join(entry.strip() for entry in entries if entry.strip())
+
+
+BRIEF_PARAMETER = OpenApiParameter(
+    "brief",
+    OpenApiTypes.BOOL,
+    description="`1` returns the brief form of each row (for autocomplete).",
+)
+
+
+class BriefListMixin:
+    """`?brief=1` on a list returns the brief form, for autocomplete widgets."""
+
+    brief_serializer_class: type[serializers.Serializer]
+
+    def get_serializer_class(self):
+        if self.action == "list" and self.request.query_params.get("brief") in ("1", "true"):
+            return self.brief_serializer_class
+        return super().get_serializer_class()

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from core.api import BriefRelatedField, LinesField, ModelValidationMixin
+from geo.models import Location
+
+
+class LocationBriefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="location-detail")
+
+    class Meta:
+        model = Location
+        fields = ["id", "url", "name", "country", "latitude", "longitude"]
+
+
+class LocationSerializer(ModelValidationMixin, serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="location-detail")
+    alternate_names = LinesField(required=False)
+    parent = BriefRelatedField(
+        LocationBriefSerializer,
+        queryset=Location.objects.all(),
+        allow_null=True,
+        required=False,
+    )
+    admin1_name = serializers.CharField(read_only=True)
+    country_name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Location
+        fields = [
+            "id",
+            "url",
+            "name",
+            "alternate_names",
+            "kind",
+            "latitude",
+            "longitude",
+            "country",
+            "country_name",
+            "admin1",
+            "admin1_name",
+            "admin2",
+            "parent",
+            "geonames_id",
+            "wikidata_id",
+            "created_at",
+            "updated_at",
+        ]

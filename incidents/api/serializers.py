@@ -1,0 +1,303 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.api import BriefRelatedField, LinesField, ModelValidationMixin
+from geo.api.serializers import LocationBriefSerializer
+from geo.models import Location
+from incidents.models import (
+    Actor,
+    Citation,
+    Incident,
+    IncidentActor,
+    IncidentRelation,
+    Source,
+    Tag,
+)
+from incidents.search import refresh_search_documents
+from incidents.taxonomy import Claim
+from incidents.workflow import may_set_status
+
+
+class ActorBriefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="actor-detail")
+
+    class Meta:
+        model = Actor
+        fields = ["id", "url", "name", "actor_type"]
+
+
+class ActorSerializer(ModelValidationMixin, serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="actor-detail")
+    aliases = LinesField(required=False)
+    parent = BriefRelatedField(
+        ActorBriefSerializer, queryset=Actor.objects.all(), allow_null=True, required=False
+    )
+    backed_by = BriefRelatedField(
+        ActorBriefSerializer, queryset=Actor.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = Actor
+        fields = [
+            "id",
+            "url",
+            "name",
+            "aliases",
+            "actor_type",
+            "country",
+            "parent",
+            "backed_by",
+            "wikidata_id",
+            "ucdp_id",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class SourceBriefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="source-detail")
+
+    class Meta:
+        model = Source
+        fields = ["id", "url", "title", "publisher", "published_at"]
+
+
+class SourceSerializer(ModelValidationMixin, serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="source-detail")
+    republished_from = BriefRelatedField(
+        SourceBriefSerializer, queryset=Source.objects.all(), allow_null=True, required=False
+    )
+    originator = BriefRelatedField(
+        ActorBriefSerializer, queryset=Actor.objects.all(), allow_null=True, required=False
+    )
+    # `url` is the API link of every resource; the document's own address is `source_url`.
+    source_url = serializers.URLField(
+        source="url", max_length=1000, required=False, allow_blank=True
+    )
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "url",
+            "title",
+            "source_url",
+            "publisher",
+            "author",
+            "published_at",
+            "language",
+            "source_type",
+            "republished_from",
+            "originator",
+            "archive_url",
+            "captured_at",
+            "content_sha256",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class IncidentBriefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="incident-detail", lookup_field="public_id"
+    )
+
+    class Meta:
+        model = Incident
+        fields = ["public_id", "url", "title", "date_start", "date_end"]
+
+
+class IncidentActorSerializer(serializers.ModelSerializer):
+    actor = BriefRelatedField(ActorBriefSerializer, queryset=Actor.objects.all())
+
+    class Meta:
+        model = IncidentActor
+        fields = ["actor", "role", "attribution"]
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    source = BriefRelatedField(SourceBriefSerializer, queryset=Source.objects.all())
+    supports = serializers.ListField(
+        child=serializers.ChoiceField(choices=Claim.choices), required=False
+    )
+
+    class Meta:
+        model = Citation
+        fields = ["id", "source", "quote", "locator", "supports", "stance"]
+        read_only_fields = ["id"]
+
+
+class RelationSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    direction = serializers.ChoiceField(choices=["outgoing", "incoming"])
+    incident = IncidentBriefSerializer()
+
+
+class TagsField(serializers.ListField):
+    """Tags by name; writing a new name creates the tag."""
+
+    child = serializers.CharField(max_length=100)
+
+    def to_representation(self, tags) -> list[str]:
+        return [tag.name for tag in tags.all()]
+
+
+class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="incident-detail", lookup_field="public_id"
+    )
+    location = BriefRelatedField(LocationBriefSerializer, queryset=Location.objects.all())
+    origin_location = BriefRelatedField(
+        LocationBriefSerializer, queryset=Location.objects.all(), allow_null=True, required=False
+    )
+    tags = TagsField(required=False)
+    actors = IncidentActorSerializer(source="participants", many=True, required=False)
+    citations = CitationSerializer(many=True, required=False)
+    relations = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Incident
+        fields = [
+            "public_id",
+            "url",
+            "title",
+            "summary",
+            "date_start",
+            "date_end",
+            "date_precision",
+            "event_type",
+            "sub_event_type",
+            "violence_type",
+            "weapon",
+            "munition_count",
+            "outcome",
+            "damage",
+            "location",
+            "geo_precision",
+            "origin_location",
+            "fatalities_low",
+            "fatalities_best",
+            "fatalities_high",
+            "injured",
+            "confidence",
+            "status",
+            "tags",
+            "actors",
+            "citations",
+            "relations",
+            "dataset",
+            "dataset_event_id",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["public_id", "created_at", "updated_at"]
+        extra_kwargs = {"date_end": {"required": False}}
+        model_validation_exclude = ["public_id"]
+
+    @staticmethod
+    def eager_load(queryset: QuerySet[Incident], visible: QuerySet[Incident]) -> QuerySet:
+        """Everything the representation reads, in a fixed number of queries."""
+        return (
+            queryset.defer("search_document")
+            .select_related("location", "origin_location")
+            .prefetch_related(
+                "tags",
+                Prefetch("participants", IncidentActor.objects.select_related("actor")),
+                Prefetch("citations", Citation.objects.select_related("source")),
+                # Links to records the reader may not see (drafts) are left out.
+                Prefetch(
+                    "relations_from",
+                    IncidentRelation.objects.filter(to_incident__in=visible).select_related(
+                        "to_incident"
+                    ),
+                ),
+                Prefetch(
+                    "relations_to",
+                    IncidentRelation.objects.filter(from_incident__in=visible).select_related(
+                        "from_incident"
+                    ),
+                ),
+            )
+        )
+
+    @extend_schema_field(RelationSerializer(many=True))
+    def get_relations(self, incident: Incident) -> list[dict[str, Any]]:
+        links = [
+            {"kind": link.kind, "direction": "outgoing", "incident": link.to_incident}
+            for link in incident.relations_from.all()
+        ] + [
+            {"kind": link.kind, "direction": "incoming", "incident": link.from_incident}
+            for link in incident.relations_to.all()
+        ]
+        return RelationSerializer(links, many=True, context=self.context).data
+
+    def validate_status(self, status: str) -> str:
+        current = self.instance.status if self.instance else None
+        if not may_set_status(self.context["request"].user, current, status):
+            raise serializers.ValidationError("Only editors can publish or retract incidents.")
+        return status
+
+    def validate_actors(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        seen = set()
+        for row in rows:
+            key = (row["actor"].pk, row["role"])
+            if key in seen:
+                raise serializers.ValidationError(
+                    f"{row['actor'].name} is listed twice as {row['role']}."
+                )
+            seen.add(key)
+        return rows
+
+    def validate_tags(self, names: list[str]) -> list[str]:
+        return sorted({name.strip() for name in names if name.strip()})
+
+    @transaction.atomic
+    def create(self, validated_data: dict[str, Any]) -> Incident:
+        related = self._pop_related(validated_data)
+        user = self.context["request"].user
+        incident = Incident.objects.create(**validated_data, created_by=user, updated_by=user)
+        self._write_related(incident, related)
+        return incident
+
+    @transaction.atomic
+    def update(self, incident: Incident, validated_data: dict[str, Any]) -> Incident:
+        related = self._pop_related(validated_data)
+        for field, value in validated_data.items():
+            setattr(incident, field, value)
+        incident.updated_by = self.context["request"].user
+        incident.save()
+        self._write_related(incident, related)
+        return incident
+
+    @staticmethod
+    def _pop_related(validated_data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            name: validated_data.pop(name)
+            for name in ("participants", "citations", "tags")
+            if name in validated_data
+        }
+
+    @staticmethod
+    def _write_related(incident: Incident, related: dict[str, Any]) -> None:
+        """Replace the actors, citations and tags that the request gave."""
+        if "participants" in related:
+            incident.participants.all().delete()
+            IncidentActor.objects.bulk_create(
+                IncidentActor(incident=incident, **row) for row in related["participants"]
+            )
+        if "citations" in related:
+            incident.citations.all().delete()
+            Citation.objects.bulk_create(
+                Citation(incident=incident, **row) for row in related["citations"]
+            )
+        if "tags" in related:
+            incident.tags.set([Tag.objects.get_or_create(name=name)[0] for name in related["tags"]])
+        if "participants" in related:
+            # bulk_create sends no signals: the actors' names enter the search document here.
+            refresh_search_documents([incident.pk])

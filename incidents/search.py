@@ -1,0 +1,212 @@
+"""Text search over incidents (`?q=`) through a denormalised search document.
+
+An incident is found by its public id, title and summary, by its place's name and alternate
+names and by its actors' names and aliases. Those live in four tables, so each incident keeps
+them together in `Incident.search_document`, which this module writes:
+
+- after an incident, one of its actor rows, or an actor's or a place's names are saved
+  through the ORM (signals, connected by the app config);
+- on request, with `refresh_search_documents()`, after writes that send no signals
+  (bulk_create, QuerySet.update, raw SQL).
+
+PostgreSQL matches with full-text search on a GIN index over
+`to_tsvector(SEARCH_CONFIG, search_document)` (migration 0002); other databases (SQLite, for
+local runs) match every word as a case-insensitive substring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.apps import apps as global_apps
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.db import connections
+from django.db.models import (
+    Aggregate,
+    Func,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Concat
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+# The text search configuration of the GIN index (migration 0002); a query must use the same
+# one for PostgreSQL to use the index, and changing it takes a migration that rebuilds it.
+# English stems words ("rockets" finds "rocket"); names, mostly transliterations, pass through
+# the stemmer unchanged or stem the same way in the document and in the query.
+SEARCH_CONFIG = "english"
+# Incidents per UPDATE when ids are given: short statements, within SQLite's parameter limit.
+BATCH_SIZE = 5000
+# The fields of Incident itself that the document holds.
+DOCUMENT_FIELDS = {"public_id", "title", "summary", "location", "location_id"}
+# The fields of related records that the document holds.
+NAME_FIELDS = {"incidents.actor": ("name", "aliases"), "geo.location": ("name", "alternate_names")}
+
+
+class DocumentVector(Func):
+    """to_tsvector over the search document, written exactly as the index expression is."""
+
+    template = f"to_tsvector('{SEARCH_CONFIG}'::regconfig, %(expressions)s)"
+    output_field = SearchVectorField()
+
+
+class JoinedText(Aggregate):
+    """The group's texts joined by spaces: STRING_AGG on PostgreSQL, GROUP_CONCAT on SQLite."""
+
+    function = "STRING_AGG"
+    output_field = TextField()
+
+    def __init__(self, expression: Any, **extra: Any) -> None:
+        super().__init__(expression, Value(" "), **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+def matching(incidents: QuerySet, text: str) -> QuerySet:
+    """The incidents whose search document matches `text`.
+
+    PostgreSQL reads `text` as a web search (words all required, "quoted phrases", -excluded,
+    or); elsewhere every whitespace-separated word must occur, in any case.
+    """
+    if connections[incidents.db].vendor == "postgresql":
+        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        return incidents.alias(search_vector=DocumentVector("search_document")).filter(
+            search_vector=query
+        )
+    for word in text.split():
+        incidents = incidents.filter(search_document__icontains=word)
+    return incidents
+
+
+def refresh_search_documents(
+    incident_ids: Iterable[int] | QuerySet | None = None, *, apps=global_apps
+) -> int:
+    """Rewrite the search document of the given incidents (all when None) in SQL.
+
+    `incident_ids` may be ids or a queryset of ids (e.g. `.values("pk")`); the work is a few
+    set-based UPDATEs, whatever the number of incidents. Returns how many were rewritten.
+    `apps` lets a data migration pass its historical models.
+    """
+    Incident = apps.get_model("incidents", "Incident")
+    incidents = Incident._default_manager.all()
+    document = search_document(apps)
+    if incident_ids is None:
+        return incidents.update(search_document=document)
+    if isinstance(incident_ids, QuerySet):
+        return incidents.filter(pk__in=incident_ids).update(search_document=document)
+    ids = sorted(set(incident_ids))
+    return sum(
+        incidents.filter(pk__in=ids[start : start + BATCH_SIZE]).update(search_document=document)
+        for start in range(0, len(ids), BATCH_SIZE)
+    )
+
+
+def search_document(apps=global_apps) -> Concat:
+    """The SQL expression of an incident's search document."""
+    Location = apps.get_model("geo", "Location")
+    IncidentActor = apps.get_model("incidents", "IncidentActor")
+    place = (
+        Location._default_manager.filter(pk=OuterRef("location_id"))
+        .order_by()
+        .values(text=_spaced("name", "alternate_names"))
+    )
+    actors = (
+        IncidentActor._default_manager.filter(incident_id=OuterRef("pk"))
+        .order_by()
+        .values("incident_id")
+        .annotate(text=JoinedText(_spaced("actor__name", "actor__aliases")))
+        .values("text")
+    )
+    return _spaced("public_id", "title", "summary", Subquery(place), Subquery(actors))
+
+
+def _spaced(*parts: Any) -> Concat:
+    """The parts joined by spaces; a missing part (NULL) counts as empty."""
+    joined: list[Any] = []
+    for part in parts:
+        joined += [Value(" "), part] if joined else [part]
+    return Concat(*joined, output_field=TextField())
+
+
+# -- Keeping documents up to date on ORM writes ----------------------------------------------
+
+
+def connect_signals() -> None:
+    from geo.models import Location
+    from incidents.models import Actor, Incident, IncidentActor
+
+    post_save.connect(_incident_saved, sender=Incident, dispatch_uid="search-incident")
+    post_save.connect(_participant_saved, sender=IncidentActor, dispatch_uid="search-participant")
+    post_delete.connect(
+        _participant_deleted, sender=IncidentActor, dispatch_uid="search-participant-deleted"
+    )
+    m2m_changed.connect(_actors_changed, sender=Incident.actors.through, dispatch_uid="search-m2m")
+    for model in (Actor, Location):
+        label = model._meta.label_lower
+        pre_save.connect(_remember_names, sender=model, dispatch_uid=f"search-names-{label}")
+        post_save.connect(_names_saved, sender=model, dispatch_uid=f"search-names-saved-{label}")
+
+
+def _incident_saved(sender, instance, update_fields=None, **kwargs) -> None:
+    if update_fields is None or DOCUMENT_FIELDS & set(update_fields):
+        refresh_search_documents([instance.pk])
+
+
+def _participant_saved(sender, instance, **kwargs) -> None:
+    refresh_search_documents([instance.incident_id])
+
+
+def _participant_deleted(sender, instance, origin=None, **kwargs) -> None:
+    from incidents.models import Incident
+
+    # Deleting the incident itself deletes its actor rows: nothing is left to refresh.
+    if isinstance(origin, Incident) or getattr(origin, "model", None) is Incident:
+        return
+    refresh_search_documents([instance.incident_id])
+
+
+def _actors_changed(sender, instance, action, reverse, pk_set=None, **kwargs) -> None:
+    """`incident.actors.add(...)` and friends write IncidentActor rows without post_save."""
+    from incidents.models import IncidentActor
+
+    if action == "pre_clear" and reverse:  # the ids are gone after the clear
+        instance._search_incident_ids = list(
+            IncidentActor.objects.filter(actor=instance).values_list("incident_id", flat=True)
+        )
+    elif action == "post_clear" and reverse:
+        refresh_search_documents(instance.__dict__.pop("_search_incident_ids", []))
+    elif action in ("post_add", "post_remove", "post_clear"):
+        refresh_search_documents((pk_set or []) if reverse else [instance.pk])
+
+
+def _current_names(instance) -> tuple[Any, ...]:
+    return tuple(getattr(instance, field) for field in NAME_FIELDS[instance._meta.label_lower])
+
+
+def _remember_names(sender, instance, raw=False, **kwargs) -> None:
+    if instance.pk is None or raw:
+        instance._search_names = None
+        return
+    fields = NAME_FIELDS[sender._meta.label_lower]
+    instance._search_names = (
+        sender._default_manager.filter(pk=instance.pk).values_list(*fields).first()
+    )
+
+
+def _names_saved(sender, instance, created=False, **kwargs) -> None:
+    """Rewrite the documents that hold an actor's or a place's names, when those changed."""
+    from incidents.models import Incident, IncidentActor
+
+    before = instance.__dict__.pop("_search_names", None)
+    if created or before is None or before == _current_names(instance):
+        return
+    if sender._meta.label_lower == "incidents.actor":
+        affected = IncidentActor.objects.filter(actor=instance).values("incident_id")
+    else:
+        affected = Incident.objects.filter(location=instance).values("pk")
+    refresh_search_documents(affected)

@@ -1,0 +1,211 @@
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from incidents.models import Incident
+from tests.factories import (
+    ActorFactory,
+    IncidentActorFactory,
+    IncidentFactory,
+    LocationFactory,
+    SourceFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/incidents/"
+
+
+def client_for(role: str) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(UserFactory(username=f"{role}-writer", role=role))
+    return client
+
+
+def payload(**fields):
+    return {
+        "title": "Rockets near the base",
+        "date_start": "2022-01-05",
+        "event_type": "Explosions/Remote violence",
+        "sub_event_type": "Shelling/artillery/missile attack",
+        "location": LocationFactory(country="IRQ").pk,
+        "confidence": "single source",
+        **fields,
+    }
+
+
+def test_created_incident_reads_back_with_nested_actors_citations_and_tags():
+    militia, source = ActorFactory(name="Militia"), SourceFactory(publisher="Al Arabiya")
+    client = client_for("analyst")
+
+    response = client.post(
+        URL,
+        payload(
+            munition_count=5,
+            fatalities_best=0,
+            tags=["base attacks", "base attacks", " rockets "],
+            actors=[{"actor": militia.pk, "role": "perpetrator", "attribution": "alleged"}],
+            citations=[
+                {"source": source.pk, "quote": "Five rockets landed.", "supports": ["munitions"]}
+            ],
+        ),
+        format="json",
+    )
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["public_id"] == "IRQ-2022-00001"
+    assert body["date_end"] == "2022-01-05"
+    assert body["status"] == "draft"
+    assert body["fatalities_best"] == 0 and body["fatalities_high"] is None
+    assert body["tags"] == ["base attacks", "rockets"]
+    assert body["actors"][0]["actor"]["name"] == "Militia"
+    assert body["actors"][0]["attribution"] == "alleged"
+    assert body["citations"][0]["source"]["publisher"] == "Al Arabiya"
+    assert body["citations"][0]["supports"] == ["munitions"]
+    assert body["location"]["country"] == "IRQ"
+    incident = Incident.objects.get()
+    assert incident.created_by.username == "analyst-writer"
+
+
+def test_model_rules_are_400s_naming_the_field():
+    response = client_for("analyst").post(
+        URL,
+        payload(
+            date_end="2022-01-01",
+            event_type="Battles",
+            fatalities_low=3,
+            fatalities_best=1,
+        ),
+        format="json",
+    )
+
+    assert response.status_code == 400
+    errors = response.json()
+    assert errors["date_end"] == ["The end date cannot be before the start date."]
+    assert errors["sub_event_type"] == ["The sub-event type does not belong to the event type."]
+    assert errors["fatalities_low"] == [
+        "The low fatality estimate cannot exceed the best estimate."
+    ]
+    assert not Incident.objects.exists()
+
+
+def test_unknown_choice_is_a_400_naming_the_field():
+    response = client_for("analyst").post(URL, payload(weapon="slingshot"), format="json")
+
+    assert response.status_code == 400
+    assert "weapon" in response.json()
+
+
+def test_analyst_cannot_publish_through_the_api():
+    draft = IncidentFactory(status="in review")
+
+    response = client_for("analyst").patch(
+        f"{URL}{draft.public_id}/", {"status": "published"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["status"] == ["Only editors can publish or retract incidents."]
+    draft.refresh_from_db()
+    assert draft.status == "in review"
+
+
+def test_editor_publishes_through_the_api():
+    draft = IncidentFactory(status="in review")
+
+    response = client_for("editor").patch(
+        f"{URL}{draft.public_id}/", {"status": "published"}, format="json"
+    )
+
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert draft.status == "published"
+
+
+def test_partial_update_keeps_actors_unless_given():
+    incident = IncidentFactory(status="draft")
+    IncidentActorFactory(incident=incident)
+    client = client_for("analyst")
+
+    client.patch(f"{URL}{incident.public_id}/", {"title": "New title"}, format="json")
+    assert incident.participants.count() == 1
+
+    client.patch(f"{URL}{incident.public_id}/", {"actors": []}, format="json")
+    assert incident.participants.count() == 0
+
+
+def test_same_actor_twice_in_one_role_is_a_400():
+    actor = ActorFactory()
+    row = {"actor": actor.pk, "role": "target", "attribution": "confirmed"}
+
+    response = client_for("analyst").post(URL, payload(actors=[row, row]), format="json")
+
+    assert response.status_code == 400
+    assert "actors" in response.json()
+
+
+def test_deleting_an_actor_still_in_use_is_a_409():
+    participation = IncidentActorFactory()
+
+    response = client_for("editor").delete(f"/api/v1/actors/{participation.actor.pk}/")
+
+    assert response.status_code == 409
+    assert "cannot be deleted" in response.json()["detail"]
+
+
+def test_location_with_latitude_123_is_a_400():
+    response = client_for("analyst").post(
+        "/api/v1/locations/",
+        {"name": "Nowhere", "kind": "area", "latitude": 123, "longitude": 0, "country": "IRQ"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["latitude"] == ["Latitude must be between -90 and 90 degrees."]
+
+
+@pytest.mark.parametrize("resource", ["actors", "locations", "sources"])
+def test_brief_lists_and_q_search_for_autocomplete(resource):
+    if resource == "actors":
+        ActorFactory(name="Syrian Democratic Forces", aliases="SDF")
+        ActorFactory(name="Other")
+        term, expected = "sdf", "Syrian Democratic Forces"
+    elif resource == "locations":
+        LocationFactory(name="Ain al-Asad Air Base", alternate_names="Al Asad Airbase")
+        LocationFactory(name="Other")
+        term, expected = "al asad", "Ain al-Asad Air Base"
+    else:
+        SourceFactory(title="Drones over Baghdad", publisher="Reuters")
+        SourceFactory(title="Other")
+        term, expected = "baghdad", "Drones over Baghdad"
+
+    rows = APIClient().get(f"/api/v1/{resource}/", {"q": term, "brief": 1}).json()["results"]
+
+    assert len(rows) == 1
+    assert expected in (rows[0].get("name"), rows[0].get("title"))
+    assert "created_at" not in rows[0]
+
+
+def test_deleting_a_place_with_incidents_is_a_409_naming_them():
+    incident = IncidentFactory()
+
+    response = client_for("editor").delete(f"/api/v1/locations/{incident.location.pk}/")
+
+    assert response.status_code == 409
+    assert response.json()["detail"] == ("Still referred to by incidents; it cannot be deleted.")
+
+
+def test_actors_written_through_the_api_are_found_by_q():
+    actor = ActorFactory(name="Kataib Sayyid al-Shuhada", aliases="KSS")
+    client = client_for("analyst")
+    created = client.post(
+        URL,
+        payload(actors=[{"actor": actor.pk, "role": "perpetrator", "attribution": "claimed"}]),
+        format="json",
+    ).json()
+
+    found = client.get(URL, {"q": "KSS"}).json()["results"]
+
+    assert [row["public_id"] for row in found] == [created["public_id"]]

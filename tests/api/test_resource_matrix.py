@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from typing import Any
+
+from tests.api.resources import ResourceMatrix
+from tests.factories import (
+    ActorFactory,
+    IncidentActorFactory,
+    IncidentFactory,
+    LocationFactory,
+    SourceFactory,
+)
+
+
+class TestIncidents(ResourceMatrix):
+    base_url = "/api/v1/incidents/"
+
+    def make_row(self):
+        incident = IncidentFactory(status="published")
+        IncidentActorFactory(incident=incident)
+        return incident
+
+    def row_url(self, row) -> str:
+        return f"{self.base_url}{row.public_id}/"
+
+    def create_payload(self) -> dict[str, Any]:
+        place, actor, source = LocationFactory(), ActorFactory(), SourceFactory()
+        return {
+            "title": "Two drones shot down over the airport",
+            "date_start": "2022-01-03",
+            "event_type": "Strategic developments",
+            "sub_event_type": "Disrupted weapons use",
+            "weapon": "armed drone",
+            "munition_count": 2,
+            "outcome": "intercepted",
+            "location": place.pk,
+            "geo_precision": 2,
+            "confidence": "single source",
+            "tags": ["airport"],
+            "actors": [{"actor": actor.pk, "role": "interceptor", "attribution": "confirmed"}],
+            "citations": [{"source": source.pk, "quote": "Two drones were shot down."}],
+        }
+
+    def update_payload(self, row) -> dict[str, Any]:
+        payload = self.create_payload()
+        payload["status"] = row.status
+        return payload
+
+    def partial_payload(self) -> dict[str, Any]:
+        return {"title": "Corrected title"}
+
+
+class TestActors(ResourceMatrix):
+    base_url = "/api/v1/actors/"
+
+    def make_row(self):
+        return ActorFactory()
+
+    def create_payload(self) -> dict[str, Any]:
+        return {"name": "Kataib Hezbollah", "aliases": ["KH"], "actor_type": 3}
+
+    def update_payload(self, row) -> dict[str, Any]:
+        return {"name": row.name + " (renamed)", "actor_type": 2, "country": "IRQ"}
+
+    def partial_payload(self) -> dict[str, Any]:
+        return {"country": "SYR"}
+
+
+class TestSources(ResourceMatrix):
+    base_url = "/api/v1/sources/"
+
+    def make_row(self):
+        return SourceFactory()
+
+    def create_payload(self) -> dict[str, Any]:
+        return {
+            "title": "Coalition statement",
+            "publisher": "CJTF-OIR",
+            "source_type": "official statement",
+            "source_url": "https://example.org/statement",
+            "published_at": "2022-01-05",
+        }
+
+    def update_payload(self, row) -> dict[str, Any]:
+        return {"title": "Renamed", "publisher": "Al Arabiya", "source_type": "news"}
+
+    def partial_payload(self) -> dict[str, Any]:
+        return {"language": "ar"}
+
+
+class TestLocations(ResourceMatrix):
+    base_url = "/api/v1/locations/"
+
+    def make_row(self):
+        return LocationFactory()
+
+    def create_payload(self) -> dict[str, Any]:
+        return {
+            "name": "Ain al-Asad Air Base",
+            "kind": "military base",
+            "latitude": 33.7856,
+            "longitude": 42.4411,
+            "country": "IRQ",
+            "admin1": "IQ-AN",
+        }
+
+    def update_payload(self, row) -> dict[str, Any]:
+        return {**self.create_payload(), "name": "Renamed base"}
+
+    def partial_payload(self) -> dict[str, Any]:
+        return {"latitude": 33.5}
