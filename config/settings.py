@@ -38,6 +38,8 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 TESSERA_NAME = os.getenv("TESSERA_NAME", "Tessera")
+# Where this Tessera is served, for permalinks in exports and citations.
+TESSERA_BASE_URL = os.getenv("TESSERA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

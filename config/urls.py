@@ -7,7 +7,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 from accounts.views import api_token
 from core.views import healthz
-from incidents.views import home
+from incidents.views import home, incident_page
 
 admin.site.site_header = f"{settings.TESSERA_NAME} administration"
 admin.site.site_title = settings.TESSERA_NAME
@@ -24,6 +24,7 @@ api_patterns = [
 urlpatterns = [
     path("", home, name="home"),
     path("healthz/", healthz, name="healthz"),
+    path("incidents/<str:public_id>/", incident_page, name="incident-page"),
     path("account/login/", auth_views.LoginView.as_view(), name="login"),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/token/", api_token, name="api-token"),

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from geo import gazetteer
 from geo.models import Location
+from incidents.admin_csv import export_action, export_changelist, import_view
 from incidents.duplicates import likely_duplicates
 from incidents.models import (
     Actor,
@@ -19,6 +22,7 @@ from incidents.models import (
     Source,
     Tag,
 )
+from incidents.presets import PRESETS
 from incidents.taxonomy import Claim
 from incidents.workflow import may_set_status, status_choices_for
 
@@ -104,6 +108,8 @@ class IncidentForm(forms.ModelForm):
 @admin.register(Incident)
 class IncidentAdmin(admin.ModelAdmin):
     form = IncidentForm
+    change_list_template = "admin/incidents/incident/change_list.html"
+    actions = [export_action(name) for name in PRESETS]
     inlines = [IncidentActorInline, CitationInline, IncidentRelationInline]
     autocomplete_fields = ["location", "origin_location", "tags"]
     list_display = [
@@ -185,6 +191,29 @@ class IncidentAdmin(admin.ModelAdmin):
     @admin.display(description="country", ordering="location__country")
     def country(self, incident: Incident) -> str:
         return incident.location.country
+
+    def get_urls(self):
+        extra = [
+            path(
+                "export/",
+                self.admin_site.admin_view(partial(export_changelist, self)),
+                name="incidents_incident_export",
+            ),
+            path(
+                "import/",
+                self.admin_site.admin_view(partial(import_view, self)),
+                name="incidents_incident_import",
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "presets": list(PRESETS),
+            "may_import": request.user.has_perm("incidents.publish_incident"),
+        }
+        return super().changelist_view(request, extra_context)
 
     def get_form(self, request: HttpRequest, obj: Incident | None = None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -27,6 +27,7 @@ from incidents.taxonomy import (
     GeoPrecision,
     Outcome,
     RelationKind,
+    Side,
     SourceType,
     Stance,
     Status,
@@ -186,6 +187,14 @@ class PublicIdCounter(models.Model):
         first = counter.last - count + 1
         return [f"{prefix}-{number:05d}" for number in range(first, counter.last + 1)]
 
+    @classmethod
+    def reserve_up_to(cls, prefix: str, number: int) -> None:
+        """Make sure ids up to `number` (e.g. imported ones) are never handed out."""
+        with transaction.atomic():
+            counter, _ = cls.objects.select_for_update().get_or_create(prefix=prefix)
+            if counter.last < number:
+                cls.objects.filter(pk=counter.pk).update(last=number)
+
 
 class Incident(ConstraintMessagesOnFields, TimeStampedModel):
     """One armed-conflict event: what happened, when, where, who, and how we know."""
@@ -253,6 +262,9 @@ class Incident(ConstraintMessagesOnFields, TimeStampedModel):
     # Where an imported incident came from, so that importing the same file again updates it.
     dataset = models.CharField(max_length=40, blank=True)
     dataset_event_id = models.CharField("event id in dataset", max_length=60, blank=True)
+    # Columns of the source dataset that Tessera has no field for (e.g. UCDP's deaths by side),
+    # kept as given so that an export in the dataset's layout gives them back.
+    dataset_fields = models.JSONField("other dataset columns", default=dict, blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -387,6 +399,7 @@ class IncidentActor(models.Model):
     attribution = models.CharField(
         max_length=10, choices=Attribution.choices, default=Attribution.CONFIRMED
     )
+    side = models.CharField(max_length=1, choices=Side.choices, blank=True)
 
     class Meta:
         verbose_name = "actor in incident"
@@ -400,6 +413,11 @@ class IncidentActor(models.Model):
             ),
             choices_constraint("role", ActorRole, name="incident_actor_role_valid"),
             choices_constraint("attribution", Attribution, name="incident_actor_attribution_valid"),
+            check_constraint(
+                Q(side__in=["", *Side.values]),
+                name="incident_actor_side_valid",
+                message="side must be A, B or empty.",
+            ),
         ]
 
     def __str__(self) -> str:

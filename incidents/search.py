@@ -16,7 +16,9 @@ local runs) match every word as a case-insensitive substring.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.apps import apps as global_apps
@@ -136,6 +138,24 @@ def _spaced(*parts: Any) -> Concat:
 # -- Keeping documents up to date on ORM writes ----------------------------------------------
 
 
+_deferral = threading.local()
+
+
+@contextmanager
+def refreshes_deferred() -> Iterator[None]:
+    """Skip the per-row refreshes of the signals; the caller refreshes in bulk afterwards
+    (bulk imports, which would otherwise rebuild a document for every actor row they touch)."""
+    _deferral.active = True
+    try:
+        yield
+    finally:
+        _deferral.active = False
+
+
+def _deferred() -> bool:
+    return getattr(_deferral, "active", False)
+
+
 def connect_signals() -> None:
     from geo.models import Location
     from incidents.models import Actor, Incident, IncidentActor
@@ -153,15 +173,21 @@ def connect_signals() -> None:
 
 
 def _incident_saved(sender, instance, update_fields=None, **kwargs) -> None:
+    if _deferred():
+        return
     if update_fields is None or DOCUMENT_FIELDS & set(update_fields):
         refresh_search_documents([instance.pk])
 
 
 def _participant_saved(sender, instance, **kwargs) -> None:
+    if _deferred():
+        return
     refresh_search_documents([instance.incident_id])
 
 
 def _participant_deleted(sender, instance, origin=None, **kwargs) -> None:
+    if _deferred():
+        return
     from incidents.models import Incident
 
     # Deleting the incident itself deletes its actor rows: nothing is left to refresh.

@@ -150,8 +150,18 @@ class ActorRole(models.TextChoices):
     TARGET = "target", "target"
     RESPONDER = "responder", "responder"
     INTERCEPTOR = "interceptor", "interceptor"
+    # A side in a clash where neither is perpetrator nor target (UCDP's state-based and
+    # non-state violence).
+    PARTY = "party", "party"
     CLAIMANT = "claimant", "claimant"
     OTHER = "other", "other"
+
+
+class Side(models.TextChoices):
+    """Which side of a dyad an actor is on, as a dataset records it (UCDP side_a/side_b)."""
+
+    A = "A", "side A"
+    B = "B", "side B"
 
 
 class Attribution(models.TextChoices):

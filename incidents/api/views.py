@@ -4,6 +4,8 @@ from django.http import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
@@ -19,6 +21,8 @@ from incidents.api.serializers import (
 from incidents.exports import streamed_incidents
 from incidents.filters import IncidentFilterSet
 from incidents.models import Actor, Incident, Source
+from incidents.presets import PRESETS
+from incidents.presets.native import NATIVE
 
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
@@ -49,20 +53,70 @@ class IncidentViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         visible = Incident.objects.visible_to(self.request.user)
+        if self.streams():
+            return visible  # the export loads what its columns need
         return IncidentSerializer.eager_load(visible, visible)
 
+    def streams(self) -> bool:
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return self.action == "export" or (
+            renderer is not None and renderer.format in STREAMED_FORMATS
+        )
+
     def list(self, request: Request, *args, **kwargs):
-        if request.accepted_renderer.format in STREAMED_FORMATS:
+        if self.streams():
             queryset = self.filter_queryset(self.get_queryset())
             return streamed_incidents(queryset, request.accepted_renderer.format)
         return super().list(request, *args, **kwargs)
 
     def retrieve(self, request: Request, *args, **kwargs):
-        if request.accepted_renderer.format in STREAMED_FORMATS:
+        if self.streams():
             incident = self.get_object()
             single = self.get_queryset().filter(pk=incident.pk)
             return streamed_incidents(single, request.accepted_renderer.format)
         return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "preset",
+                OpenApiTypes.STR,
+                enum=sorted(PRESETS),
+                description="Column layout: `native` (every field, re-importable), `acled` "
+                "or `ucdp` (those datasets' columns and codes). Default `native`.",
+            ),
+            OpenApiParameter(
+                "include_all",
+                OpenApiTypes.BOOL,
+                description="`1` keeps incidents the preset's dataset would not hold (UCDP "
+                "GED holds only events with at least one death).",
+            ),
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                enum=["csv", "geojson"],
+                description="`csv` (default) or `geojson`.",
+            ),
+        ],
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+    )
+    @action(detail=False, url_path="export", pagination_class=None)
+    def export(self, request: Request):
+        """Every incident that matches the filters, streamed as one file, without a row cap."""
+        preset_name = request.query_params.get("preset", NATIVE.name)
+        if preset_name not in PRESETS:
+            raise ValidationError({"preset": [f"Use one of: {', '.join(sorted(PRESETS))}."]})
+        preset = PRESETS[preset_name]
+        include_all = request.query_params.get("include_all") in ("1", "true")
+        fmt = request.accepted_renderer.format
+        fmt = fmt if fmt in STREAMED_FORMATS else "csv"
+        matching = self.filter_queryset(self.get_queryset())
+        response = streamed_incidents(
+            preset.export_queryset(matching, include_all=include_all), fmt, preset
+        )
+        if preset.scope and not include_all:
+            response["Tessera-Export-Note"] = preset.scope_note
+        return response
 
     def finalize_response(self, request: Request, response, *args, **kwargs) -> HttpResponseBase:
         # Errors and other non-streamed answers to a CSV/GeoJSON request are sent as JSON.

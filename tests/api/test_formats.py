@@ -46,7 +46,8 @@ def test_csv_cells_are_readable_and_unknown_is_empty(seeded):
     assert green_village["munition_count"] == "8"
     assert green_village["fatalities_best"] == "0"
     assert "Unidentified Iran-backed militia (perpetrator, alleged)" in green_village["actors"]
-    assert green_village["sources"].startswith("Track Persia: ")
+    assert green_village["source_publishers"] == "Track Persia"
+    assert green_village["quotes"].startswith("“Coalition forces were targeted this morning")
     assert rows["IRQ-2022-00003"]["fatalities_best"] == ""
 
 

@@ -1,0 +1,124 @@
+"""The admin's CSV pages: export the filtered list or a selection, and import a file.
+
+Exports go through the presets and the streaming writer of incidents.exports; the import
+page runs a dry run first and writes only when the editor confirms.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+
+from incidents.exports import streamed_incidents
+from incidents.imports import import_incidents
+from incidents.presets import PRESETS
+
+UPLOADS = "imports"
+
+
+def export_changelist(model_admin, request: HttpRequest) -> HttpResponse:
+    """The admin list as it is filtered and searched now, as one CSV file."""
+    request.GET = request.GET.copy()
+    preset = PRESETS.get(request.GET.pop("preset", ["native"])[0], PRESETS["native"])
+    include_all = request.GET.pop("include_all", [""])[0] == "1"
+    changelist = model_admin.get_changelist_instance(request)
+    incidents = changelist.get_queryset(request)
+    if preset.scope and not include_all:
+        model_admin.message_user(request, preset.scope_note, messages.INFO)
+    return streamed_incidents(
+        preset.export_queryset(incidents, include_all=include_all), "csv", preset
+    )
+
+
+def export_action(preset_name: str):
+    preset = PRESETS[preset_name]
+
+    def export_selected(model_admin, request: HttpRequest, queryset) -> HttpResponse:
+        return streamed_incidents(queryset.order_by("-date_start", "-id"), "csv", preset)
+
+    export_selected.short_description = f"Export selected incidents to CSV ({preset_name})"
+    export_selected.__name__ = f"export_selected_{preset_name}"
+    return export_selected
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(help_text="A CSV file, UTF-8, with the layout's header row.")
+    layout = forms.ChoiceField(choices=[(name, name) for name in PRESETS])
+    create_missing = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Create actors, places and sources that do not exist yet",
+    )
+    skip_bad_rows = forms.BooleanField(
+        required=False, label="Write the good rows even if some rows fail"
+    )
+
+
+def import_view(model_admin, request: HttpRequest) -> HttpResponse:
+    """Upload → dry run with the full report → confirm, which imports the same file."""
+    if not request.user.has_perm("incidents.publish_incident"):
+        raise PermissionDenied
+    context = {**model_admin.admin_site.each_context(request), "opts": model_admin.model._meta}
+    if request.method == "POST" and "confirm" in request.POST:
+        return _confirm(model_admin, request, context)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        stored = default_storage.save(
+            f"{UPLOADS}/{uuid.uuid4().hex}.csv", form.cleaned_data["file"]
+        )
+        options = _options(form.cleaned_data)
+        report = _run(stored, options, request, dry_run=True)
+        context.update(report=report, stored=stored, options=options)
+    context["form"] = form
+    return TemplateResponse(request, "admin/incidents/incident/import.html", context)
+
+
+def _options(data: dict) -> dict:
+    return {
+        "layout": data["layout"],
+        "create_missing": bool(data["create_missing"]),
+        "skip_bad_rows": bool(data["skip_bad_rows"]),
+    }
+
+
+def _run(stored: str, options: dict, request: HttpRequest, *, dry_run: bool):
+    with default_storage.open(stored, "rb") as raw:
+        text = raw.read().decode("utf-8-sig")
+    return import_incidents(
+        io.StringIO(text, newline=""),
+        PRESETS[options["layout"]],
+        dry_run=dry_run,
+        create_missing=options["create_missing"],
+        skip_bad_rows=options["skip_bad_rows"],
+        user=request.user,
+    )
+
+
+def _confirm(model_admin, request: HttpRequest, context: dict) -> HttpResponse:
+    stored = request.POST.get("stored", "")
+    if not stored.startswith(f"{UPLOADS}/") or ".." in stored or not default_storage.exists(stored):
+        messages.error(request, "The uploaded file is gone; upload it again.")
+        return redirect("admin:incidents_incident_import")
+    options = {
+        "layout": request.POST.get("layout", "native"),
+        "create_missing": request.POST.get("create_missing") == "1",
+        "skip_bad_rows": request.POST.get("skip_bad_rows") == "1",
+    }
+    if options["layout"] not in PRESETS:
+        raise PermissionDenied
+    report = _run(stored, options, request, dry_run=False)
+    default_storage.delete(stored)
+    level = messages.SUCCESS if report.written else messages.ERROR
+    messages.add_message(request, level, report.summary())
+    if report.written:
+        return redirect("admin:incidents_incident_changelist")
+    context.update(report=report, form=ImportForm())
+    return TemplateResponse(request, "admin/incidents/incident/import.html", context)

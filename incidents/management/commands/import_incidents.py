@@ -1,0 +1,49 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from incidents.imports import import_incidents
+from incidents.presets import PRESETS
+
+
+class Command(BaseCommand):
+    help = (
+        "Import incidents from a CSV file in Tessera's, ACLED's or UCDP GED's layout. Every "
+        "row is validated; nothing is written if any row fails, unless --skip-bad-rows."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--format", choices=sorted(PRESETS), required=True)
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check the file and report; write nothing."
+        )
+        parser.add_argument(
+            "--no-create",
+            action="store_true",
+            help="Refuse rows whose actors, places or sources do not exist yet.",
+        )
+        parser.add_argument(
+            "--skip-bad-rows", action="store_true", help="Write the good rows, report the rest."
+        )
+
+    def handle(self, *args, file, format, dry_run, no_create, skip_bad_rows, **options):
+        try:
+            with open(file, encoding="utf-8-sig", newline="") as handle:
+                report = import_incidents(
+                    handle,
+                    PRESETS[format],
+                    dry_run=dry_run,
+                    create_missing=not no_create,
+                    skip_bad_rows=skip_bad_rows,
+                    progress=self._progress,
+                )
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}.") from error
+        self.stderr.write("")
+        for line in report.lines():
+            self.stdout.write(line)
+        if report.problems and not report.written and not dry_run:
+            raise CommandError("Import refused; nothing was written.")
+
+    def _progress(self, rows: int) -> None:
+        self.stderr.write(f"\r{rows} rows read", ending="")
+        self.stderr.flush()

@@ -1,0 +1,127 @@
+"""What a CSV preset is: one table of columns that both export and import read.
+
+Each column says how to write its cell from an incident (`value`) and how to read its cell
+back into an incident being imported (`read`). Export walks the table left to right for
+every incident; import walks it for every row and collects, per column, what went wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from incidents.models import Incident
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message says why, the importer adds row and column."""
+
+
+@dataclass
+class PlaceSpec:
+    """A place as a file describes it; the importer finds it by name and coordinates."""
+
+    name: str
+    latitude: float
+    longitude: float
+    country: str = ""  # ISO 3166-1 alpha-3
+    admin1: str = ""  # ISO 3166-2, when known
+    admin2: str = ""
+    kind: str = "area"
+
+
+@dataclass
+class SourceSpec:
+    """A source as a file describes it; found by URL, else by publisher, title and date."""
+
+    title: str
+    publisher: str
+    url: str = ""
+    published_at: dt.date | None = None
+    source_type: str = "news"
+
+
+@dataclass
+class ActorSpec:
+    name: str
+    role: str
+    attribution: str = "confirmed"
+    side: str = ""
+    actor_type: int | None = None  # ACLED inter code, used when the actor is created
+
+
+@dataclass
+class CitationSpec:
+    source: SourceSpec
+    quote: str
+    locator: str = ""
+    supports: list[str] = field(default_factory=list)
+    stance: str = "supports"
+
+
+@dataclass
+class ImportedIncident:
+    """One row of a file, read but not yet matched to the database or saved."""
+
+    row: int = 0  # its line number in the file
+    event_id: str = ""  # the dataset's own id: re-importing the file updates, not duplicates
+    public_id: str = ""  # only the native layout carries Tessera's own ids
+    fields: dict[str, Any] = field(default_factory=dict)  # Incident model fields
+    location: PlaceSpec | None = None
+    origin_location: PlaceSpec | None = None
+    actors: list[ActorSpec] = field(default_factory=list)
+    citations: list[CitationSpec] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    dataset_fields: dict[str, str] = field(default_factory=dict)
+    # created_at / updated_at, when a file carries them (a restore keeps the record's dates)
+    timestamps: dict[str, dt.datetime] = field(default_factory=dict)
+
+
+def ignore(incident: ImportedIncident, text: str) -> None:
+    """For columns that are derived from others and carry nothing new on import."""
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    value: Callable[[Incident], Any]
+    read: Callable[[ImportedIncident, str], None] = ignore
+    # The Incident field whose validation errors belong to this column, if any.
+    field: str = ""
+    # Older files of the layout may lack the column; its cells then read as empty.
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    description: str
+    columns: list[Column]
+    # Written into Incident.dataset on import; rows are matched on (dataset, event id).
+    dataset: str
+    # What an export of this preset leaves out, in words (shown with every export).
+    scope_note: str = ""
+    # Narrows an export to what the dataset can hold; `include_all` lifts that.
+    scope: Callable[[QuerySet[Incident]], QuerySet[Incident]] | None = None
+
+    @property
+    def header(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    def export_queryset(
+        self, incidents: QuerySet[Incident], *, include_all: bool = False
+    ) -> QuerySet[Incident]:
+        if self.scope is None or include_all:
+            return incidents
+        return self.scope(incidents)
+
+    def column_of_field(self, field_name: str) -> str:
+        """The column an analyst should look at when the model refuses `field_name`."""
+        for column in self.columns:
+            if column.field == field_name or column.name == field_name:
+                return column.name
+        return field_name

@@ -1,0 +1,207 @@
+"""Every place an editor or researcher exports from, and the admin's import page."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from incidents.models import Incident
+from tests.factories import IncidentFactory, LocationFactory
+
+pytestmark = pytest.mark.django_db
+
+EXPORT_URL = "/api/v1/incidents/export/"
+
+
+def streamed_rows(response) -> list[dict[str, str]]:
+    body = b"".join(response.streaming_content).decode("utf-8")
+    return list(csv.DictReader(io.StringIO(body)))
+
+
+def test_api_export_streams_the_filtered_set_with_a_telling_filename(seeded):
+    response = APIClient().get(EXPORT_URL, {"country": "IRQ", "preset": "native"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="tessera-incidents-native-' in response["Content-Disposition"]
+    assert {row["public_id"] for row in streamed_rows(response)} == {
+        "IRQ-2022-00001",
+        "IRQ-2022-00002",
+        "IRQ-2022-00003",
+    }
+
+
+def test_api_export_has_no_row_cap(settings):
+    settings.API_PAGE_SIZE = 2
+    place = LocationFactory()
+    IncidentFactory.create_batch(7, location=place)
+
+    rows = streamed_rows(APIClient().get(EXPORT_URL))
+
+    assert len(rows) == 7
+
+
+def test_api_export_refuses_an_unknown_preset_naming_it():
+    response = APIClient().get(EXPORT_URL, {"preset": "gdelt"})
+
+    assert response.status_code == 400
+    assert "preset" in response.json()
+
+
+def test_api_export_never_includes_drafts():
+    IncidentFactory(status="draft", title="Unpublished")
+
+    assert streamed_rows(APIClient().get(EXPORT_URL)) == []
+
+
+def test_api_export_as_geojson(seeded):
+    import json
+
+    response = APIClient().get(EXPORT_URL, {"format": "geojson", "country": "SYR"})
+
+    collection = json.loads(b"".join(response.streaming_content))
+    assert len(collection["features"]) == 2
+
+
+def test_formula_is_neutralised_in_every_preset_and_numbers_stay_numbers(seeded):
+    place = LocationFactory(longitude=-3.7, latitude=40.4, country="ESP", name="=cmd|' /C calc'!A0")
+    IncidentFactory(title='=HYPERLINK("http://example.com")', location=place, fatalities_best=2,
+                    fatalities_low=2, fatalities_high=2)  # fmt: skip
+
+    [row] = streamed_rows(APIClient().get(EXPORT_URL, {"country": "ESP"}))
+
+    assert row["title"] == '\'=HYPERLINK("http://example.com")'
+    assert row["location"].startswith("'=")
+    assert row["longitude"] == "-3.7"
+    assert row["fatalities_best"] == "2"
+
+
+def test_admin_export_button_exports_the_filtered_list(editor_client, seeded):
+    changelist = editor_client.get(
+        reverse("admin:incidents_incident_changelist"), {"location__country": "SYR"}
+    ).content.decode()
+    export_url = reverse("admin:incidents_incident_export")
+    assert f"{export_url}?location__country=SYR&amp;preset=native" in changelist
+
+    response = editor_client.get(export_url, {"location__country": "SYR", "preset": "native"})
+
+    assert {row["public_id"] for row in streamed_rows(response)} == {
+        "SYR-2022-00001",
+        "SYR-2022-00002",
+    }
+
+
+def test_admin_action_exports_the_selected_rows(editor_client, seeded):
+    chosen = [seeded["1"].pk, seeded["5"].pk]
+
+    response = editor_client.post(
+        reverse("admin:incidents_incident_changelist"),
+        {"action": "export_selected_native", "_selected_action": chosen},
+    )
+
+    assert {row["public_id"] for row in streamed_rows(response)} == {
+        "SYR-2022-00001",
+        "IRQ-2022-00003",
+    }
+
+
+def test_export_command_writes_a_filtered_file(tmp_path, seeded):
+    target = tmp_path / "irq.csv"
+
+    call_command(
+        "export_incidents", "--preset", "native", "--filter", "country=IRQ", "-o", str(target)
+    )
+
+    with target.open(encoding="utf-8") as handle:
+        assert len(list(csv.DictReader(handle))) == 3
+
+
+def test_export_command_refuses_a_bad_filter(tmp_path):
+    with pytest.raises(CommandError, match="date_after"):
+        call_command("export_incidents", "--filter", "date_after=soon", "-o", str(tmp_path / "x"))
+
+
+def test_import_command_dry_run_and_real_run(tmp_path, seeded):
+    exported = tmp_path / "all.csv"
+    call_command("export_incidents", "-o", str(exported))
+    Incident.objects.filter(public_id="IRQ-2022-00003").update(title="Changed")
+    out = io.StringIO()
+
+    call_command("import_incidents", str(exported), "--format", "native", "--dry-run", stdout=out)
+    assert Incident.objects.get(public_id="IRQ-2022-00003").title == "Changed"
+    assert "Dry run" in out.getvalue()
+
+    call_command("import_incidents", str(exported), "--format", "native", stdout=io.StringIO())
+    assert Incident.objects.get(public_id="IRQ-2022-00003").title.startswith("Two armed drones")
+
+
+def test_import_command_fails_loudly_on_bad_rows(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("public_id,title\n,x\n", encoding="utf-8")
+
+    with pytest.raises(CommandError):
+        call_command("import_incidents", str(bad), "--format", "native", stdout=io.StringIO())
+
+
+def admin_upload(client, text: str, **options):
+    return client.post(
+        reverse("admin:incidents_incident_import"),
+        {
+            "file": SimpleUploadedFile("incidents.csv", text.encode("utf-8")),
+            "layout": "native",
+            "create_missing": "on",
+            **options,
+        },
+    )
+
+
+def test_editor_imports_through_the_admin_after_a_dry_run(
+    editor_client, seeded, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    exported = "".join(b.decode() for b in APIClient().get(EXPORT_URL).streaming_content).replace(
+        "Five rockets land near Ain al-Asad air base", "Five rockets near Ain al-Asad"
+    )
+
+    preview = admin_upload(editor_client, exported)
+
+    assert preview.status_code == 200
+    assert "Dry run: nothing was written." in preview.content.decode()
+    assert Incident.objects.get(public_id="IRQ-2022-00001").title.startswith("Five rockets land")
+    stored = preview.context["stored"]
+
+    confirmed = editor_client.post(
+        reverse("admin:incidents_incident_import"),
+        {"confirm": "1", "stored": stored, "layout": "native", "create_missing": "1"},
+    )
+
+    assert confirmed.status_code == 302
+    assert Incident.objects.get(public_id="IRQ-2022-00001").title == "Five rockets near Ain al-Asad"
+
+
+def test_admin_import_report_names_rows_and_columns(editor_client, seeded, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    rows = list(csv.DictReader(io.StringIO("".join(
+        b.decode() for b in APIClient().get(EXPORT_URL).streaming_content))))  # fmt: skip
+    rows[1]["date_start"] = "2022-02-30"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+
+    page = admin_upload(editor_client, out.getvalue()).content.decode()
+
+    assert "<td>3</td><td>date_start</td>" in page
+    assert "Import this file" not in page
+
+
+def test_analysts_cannot_import(analyst_client):
+    response = analyst_client.get(reverse("admin:incidents_incident_import"))
+
+    assert response.status_code == 403

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from geo.models import Location
+from incidents.exports import export_chunks
+from incidents.imports import import_incidents
+from incidents.models import Actor, Incident, PublicIdCounter, Source, Tag
+from incidents.presets.native import NATIVE
+
+pytestmark = pytest.mark.django_db
+
+
+def native_export() -> str:
+    return "".join(export_chunks(Incident.objects.order_by("public_id"), NATIVE, "csv"))
+
+
+def empty_database() -> None:
+    Incident.objects.all().delete()
+    for model in (Actor, Source, Location, Tag, PublicIdCounter):
+        model.objects.all().delete()
+
+
+def test_native_export_imported_into_an_empty_database_exports_identically(seeded):
+    first = native_export()
+    empty_database()
+
+    report = import_incidents(io.StringIO(first), NATIVE)
+
+    assert report.problems == []
+    assert (report.created, report.written) == (5, True)
+    assert native_export() == first
+    green_village = Incident.objects.get(public_id="SYR-2022-00001")
+    assert green_village.origin_location.name == "al-Mayadeen"
+    assert Actor.objects.get(name="US-led Coalition (CJTF-OIR)").actor_type == 8
+
+
+def test_reimporting_a_native_file_updates_the_same_incidents(seeded):
+    exported = native_export().replace(
+        "Eight rounds of indirect fire hit Green Village base", "Eight rounds hit Green Village"
+    )
+
+    report = import_incidents(io.StringIO(exported), NATIVE)
+
+    assert (report.created, report.updated) == (0, 5)
+    assert Incident.objects.count() == 5
+    assert (
+        Incident.objects.get(public_id="SYR-2022-00001").title == "Eight rounds hit Green Village"
+    )
+
+
+def test_new_incidents_after_an_import_never_reuse_imported_ids(seeded):
+    exported = native_export()
+    empty_database()
+    import_incidents(io.StringIO(exported), NATIVE)
+
+    assert PublicIdCounter.reserve("IRQ-2022", 1) == ["IRQ-2022-00004"]
+
+
+def rows_of(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def as_csv(rows: list[dict[str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def fifteen_new_rows(seeded_row: dict[str, str]) -> list[dict[str, str]]:
+    rows = []
+    for number in range(15):
+        row = dict(seeded_row, public_id="", title=f"Imported rocket attack {number}")
+        rows.append(row)
+    return rows
+
+
+def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_written(seeded):
+    template = rows_of(native_export())[2]
+    rows = fifteen_new_rows(template)
+    rows[5]["date_start"] = "2022-13-45"  # file row 7 (the header is row 1)
+    rows[10]["event_type"] = "Rocket attack"  # file row 12
+    before = Incident.objects.count()
+
+    report = import_incidents(io.StringIO(as_csv(rows)), NATIVE)
+
+    assert not report.written
+    assert Incident.objects.count() == before
+    where = {(problem.row, problem.column) for problem in report.problems}
+    assert (7, "date_start") in where
+    assert (12, "event_type") in where
+    assert {problem.row for problem in report.problems} == {7, 12}
+    assert "Nothing was written" in report.summary()
+
+
+def test_skipping_bad_rows_writes_the_good_ones(seeded):
+    rows = fifteen_new_rows(rows_of(native_export())[2])
+    rows[5]["date_start"] = "yesterday"
+
+    report = import_incidents(io.StringIO(as_csv(rows)), NATIVE, skip_bad_rows=True)
+
+    assert report.written
+    assert (report.created, report.skipped) == (14, 1)
+    assert Incident.objects.filter(title__startswith="Imported rocket attack").count() == 14
+
+
+def test_dry_run_reports_but_writes_nothing(seeded):
+    rows = fifteen_new_rows(rows_of(native_export())[2])
+    rows[0]["location"] = "A place nobody has recorded"
+
+    report = import_incidents(io.StringIO(as_csv(rows)), NATIVE, dry_run=True)
+
+    assert (report.created, report.written) == (15, False)
+    assert report.created_places == ["A place nobody has recorded"]
+    assert not Incident.objects.filter(title__startswith="Imported").exists()
+    assert not Location.objects.filter(name="A place nobody has recorded").exists()
+
+
+def test_no_create_refuses_unknown_actors_and_places(seeded):
+    rows = fifteen_new_rows(rows_of(native_export())[2])[:1]
+    rows[0]["actors"] = "A new armed group (perpetrator, claimed)"
+    rows[0]["actor_types"] = "3"
+
+    report = import_incidents(io.StringIO(as_csv(rows)), NATIVE, create_missing=False)
+
+    assert [(p.row, p.column) for p in report.problems] == [(2, "actors")]
+    assert "creating records is turned off" in report.problems[0].message
+    assert not Actor.objects.filter(name="A new armed group").exists()
+
+
+def test_a_file_without_the_layouts_columns_is_refused_at_the_header():
+    report = import_incidents(io.StringIO("id,name\n1,x\n"), NATIVE)
+
+    assert report.problems[0].row == 1
+    assert "public_id" in report.problems[0].column
