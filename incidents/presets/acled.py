@@ -25,7 +25,7 @@ from incidents.presets.base import (
     Preset,
     SourceSpec,
 )
-from incidents.presets.cells import admin1_code, fold, read_count, read_float
+from incidents.presets.cells import admin1_code, fold, keep, read_count, read_float
 from incidents.taxonomy import ActorRole, ActorType, Confidence, DatePrecision, GeoPrecision
 
 DATASET = "acled"
@@ -397,14 +397,6 @@ def _read_sources(imported: ImportedIncident, text: str) -> None:
         imported.citations.append(CitationSpec(source, quote=""))  # the notes, once read
 
 
-def _keep(column: str) -> Callable[[ImportedIncident, str], None]:
-    def read(imported: ImportedIncident, text: str) -> None:
-        if text:
-            imported.dataset_fields[column] = text
-
-    return read
-
-
 def _read_notes(imported: ImportedIncident, text: str) -> None:
     imported.fields["summary"] = text
     for citation in imported.citations:
@@ -510,7 +502,7 @@ COLUMNS = [
     Column("country", lambda i: country_name(i.location.country), _read_country),
     Column("admin1", _admin1, _read_admin1),
     Column("admin2", _location("admin2"), _read_admin2),
-    Column("admin3", lambda i: _kept(i, "admin3"), _keep("admin3")),
+    Column("admin3", lambda i: _kept(i, "admin3"), keep("admin3")),
     Column("location", _location("name"), _read_location, field="location"),
     Column("latitude", _location("latitude"), _read_coordinate("latitude", 90)),
     Column("longitude", _location("longitude"), _read_coordinate("longitude", 180)),
@@ -521,7 +513,7 @@ COLUMNS = [
         field="geo_precision",
     ),
     Column("source", _publishers, _read_sources, field="sources"),
-    Column("source_scale", lambda i: _kept(i, "source_scale"), _keep("source_scale")),
+    Column("source_scale", lambda i: _kept(i, "source_scale"), keep("source_scale")),
     Column("notes", attrgetter("summary"), _read_notes, field="summary"),
     Column("fatalities", attrgetter("fatalities_best"), _read_fatalities, field="fatalities_best"),
     Column("tags", _tags, _read_tags, field="tags", optional=True),

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from geo import gazetteer
-from incidents.presets.base import CellError
+from incidents.presets.base import CellError, ImportedIncident
 
 # Several values in one cell go one per line; a line break or backslash inside a value is
 # written as \n or \\ so that the cell splits back into the same values.
@@ -101,3 +101,13 @@ def admin1_code(country: str, name: str) -> str:
         return ""
     areas = gazetteer.admin1_areas(country)
     return next((code for code, area in areas.items() if fold(area) == wanted), "")
+
+
+def keep(column: str) -> Callable[[ImportedIncident, str], None]:
+    """A reader that keeps a dataset's cell as given, so that its export gives it back."""
+
+    def read(imported: ImportedIncident, text: str) -> None:
+        if text:
+            imported.dataset_fields[column] = text
+
+    return read

@@ -34,7 +34,7 @@ from incidents.presets.base import (
     Preset,
     SourceSpec,
 )
-from incidents.presets.cells import read_count, read_float
+from incidents.presets.cells import keep, read_count, read_float
 from incidents.taxonomy import (
     ActorRole,
     ActorType,
@@ -121,16 +121,6 @@ def _place(imported: ImportedIncident) -> PlaceSpec:
     return imported.location
 
 
-def _keep(name: str) -> Callable[[ImportedIncident, str], None]:
-    """A reader that keeps the cell as given, for the export to give it back."""
-
-    def keep(imported: ImportedIncident, text: str) -> None:
-        if text:
-            imported.dataset_fields[name] = text
-
-    return keep
-
-
 def _read_id(imported: ImportedIncident, text: str) -> None:
     if not text:
         raise CellError("Every GED event has an id; without it a re-import would duplicate.")
@@ -172,7 +162,7 @@ def _role(side: str, violence_type: int | None) -> str:
 def _read_side(side: str) -> Callable[[ImportedIncident, str], None]:
     def read(imported: ImportedIncident, text: str) -> None:
         # The file's text keeps GED's order and spelling for the export.
-        _keep(f"side_{side.lower()}")(imported, text)
+        keep(f"side_{side.lower()}")(imported, text)
         violence_type = imported.fields.get("violence_type")
         for name in split_side(text):
             imported.actors.append(
@@ -290,7 +280,7 @@ def _read_where(imported: ImportedIncident, text: str) -> None:
 
 def _read_adm_1(imported: ImportedIncident, text: str) -> None:
     # Kept as written: GED's names rarely match ISO 3166-2's (Homs / Ḩimş).
-    _keep("adm_1")(imported, text)
+    keep("adm_1")(imported, text)
 
 
 def _read_adm_2(imported: ImportedIncident, text: str) -> None:
@@ -349,7 +339,7 @@ def _read_country(imported: ImportedIncident, text: str) -> None:
     code = country_code(text)
     if not code:
         raise CellError(f"“{text}” is not a country name that ISO 3166 knows.")
-    _keep("country")(imported, text)
+    keep("country")(imported, text)
     place = _place(imported)
     place.country = code
     # adm_1 comes before country in GED's order.
@@ -359,7 +349,7 @@ def _read_country(imported: ImportedIncident, text: str) -> None:
 def _read_event_clarity(imported: ImportedIncident, text: str) -> None:
     if text:
         _code(text, {1: "high", 2: "low"}, "event_clarity")
-        _keep("event_clarity")(imported, text)
+        keep("event_clarity")(imported, text)
     imported.fields["confidence"] = (
         Confidence.CONTESTED if text == LOW_CLARITY else Confidence.LIKELY
     )
@@ -380,7 +370,7 @@ def _read_date(name: str, *, required: bool = True) -> Callable[[ImportedInciden
 def _read_deaths_by_side(name: str) -> Callable[[ImportedIncident, str], None]:
     def read(imported: ImportedIncident, text: str) -> None:
         read_count(text)  # refuses what is not a count; the text itself is kept
-        _keep(name)(imported, text)
+        keep(name)(imported, text)
 
     return read
 
@@ -438,7 +428,7 @@ def _from_file(name: str, compute: Callable[[Incident], object] | None = None):
 
 def _kept_column(name: str, compute: Callable[[Incident], object] | None = None) -> Column:
     """A GED column Tessera has no field for: kept on import, given back on export."""
-    return Column(name, _from_file(name, compute), _keep(name))
+    return Column(name, _from_file(name, compute), keep(name))
 
 
 def _event_id(incident: Incident) -> str:
