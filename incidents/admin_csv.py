@@ -26,9 +26,15 @@ UPLOADS = "imports"
 
 def export_changelist(model_admin, request: HttpRequest) -> HttpResponse:
     """The admin list as it is filtered and searched now, as one CSV file."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
     request.GET = request.GET.copy()
-    preset = PRESETS.get(request.GET.pop("preset", ["native"])[0], PRESETS["native"])
-    include_all = request.GET.pop("include_all", [""])[0] == "1"
+    preset_name = request.GET.pop("preset", ["native"])[0]
+    if preset_name not in PRESETS:
+        messages.error(request, f"There is no “{preset_name}” layout.")
+        return redirect("admin:incidents_incident_changelist")
+    preset = PRESETS[preset_name]
+    include_all = request.GET.pop("include_all", [""])[0] in ("1", "true")
     changelist = model_admin.get_changelist_instance(request)
     incidents = changelist.get_queryset(request)
     if preset.scope and not include_all:
@@ -75,8 +81,16 @@ def import_view(model_admin, request: HttpRequest) -> HttpResponse:
             f"{UPLOADS}/{uuid.uuid4().hex}.csv", form.cleaned_data["file"]
         )
         options = _options(form.cleaned_data)
-        report = _run(stored, options, request, dry_run=True)
-        context.update(report=report, stored=stored, options=options)
+        try:
+            report = _run(stored, options, request, dry_run=True)
+        except UnicodeDecodeError:
+            default_storage.delete(stored)
+            form.add_error("file", "The file is not UTF-8 text; save it as CSV UTF-8 and retry.")
+        else:
+            if report.problems and not options["skip_bad_rows"]:
+                default_storage.delete(stored)  # it cannot be confirmed as it is
+                stored = ""
+            context.update(report=report, stored=stored, options=options)
     context["form"] = form
     return TemplateResponse(request, "admin/incidents/incident/import.html", context)
 

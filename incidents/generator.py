@@ -161,7 +161,8 @@ YEAR_DRAW = Weighted(
 )
 
 _EVENT_TYPE_OF = {sub: event for event, subs in ACLED_EVENT_TYPES.items() for sub in subs}
-# Percent of events by ACLED sub-event type; a misspelt name fails at import.
+# Relative frequency (about percent) of each ACLED sub-event type; a misspelt name fails
+# at import.
 SUB_EVENT_DRAW = Weighted.of(
     [
         ((_EVENT_TYPE_OF[sub], sub), weight)

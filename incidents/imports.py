@@ -21,6 +21,7 @@ from typing import Any, TextIO
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from geo.models import Location
 from incidents.exports import FORMULA_PREFIXES
@@ -158,7 +159,8 @@ def read_row(preset: Preset, row: dict[str, str], number: int) -> tuple[Imported
     imported = ImportedIncident(row=number)
     problems = []
     for column in preset.columns:
-        text = _unprotected((row.get(column.name) or "").strip())
+        # Spaces only: a cell of several lines may begin with an empty line (an empty value).
+        text = _unprotected((row.get(column.name) or "").strip(" \t"))
         try:
             column.read(imported, text)
         except (CellError, ValidationError, ValueError) as error:
@@ -183,6 +185,7 @@ class _Importer:
         # (kind, key) → why that record could not be created
         self.refused: dict[tuple[str, Any], str] = {}
         self.tags: dict[str, Tag] = {}
+        self.first_row_of: dict[str, int] = {}  # id → the file row that first had it
         self.highest_public_ids: dict[str, int] = {}
 
     # -- one batch of rows ---------------------------------------------------------------
@@ -197,6 +200,7 @@ class _Importer:
                 self.report.skipped += 1
             else:
                 read.append((number, imported))
+        read = self._without_repeats(read)
         self._load_known([imported for _, imported in read])
         self._create_missing([imported for _, imported in read])
         rows = []
@@ -212,13 +216,28 @@ class _Importer:
         valid = []
         for number, imported in rows:
             incident = self._build(imported, existing)
-            problems = self._validate(incident, number)
+            problems = self._validate(incident, number) + self._citation_problems(imported)
             if problems:
                 self.report.problems += problems
                 self.report.skipped += 1
             else:
                 valid.append((incident, imported))
         self._save(valid)
+
+    def _without_repeats(self, rows: list[tuple[int, ImportedIncident]]) -> list:
+        """A row whose id an earlier row of the file had is a problem, not an update."""
+        kept = []
+        for number, imported in rows:
+            key = imported.public_id or imported.event_id
+            if key and key in self.first_row_of:
+                message = f"Row {self.first_row_of[key]} already has the id “{key}”."
+                self.report.problems.append(Problem(number, self.preset.columns[0].name, message))
+                self.report.skipped += 1
+                continue
+            if key:
+                self.first_row_of[key] = number
+            kept.append((number, imported))
+        return kept
 
     def finish(self) -> None:
         # Imported public ids must never be handed out again.
@@ -328,6 +347,9 @@ class _Importer:
                 dataset=self.preset.dataset, dataset_event_id__in=event_ids
             )
         )
+        # An export of Tessera's own records in a dataset's layout carries their public ids.
+        for incident in Incident.objects.filter(public_id__in=event_ids):
+            found.setdefault(f"event:{incident.public_id}", incident)
         return found
 
     def _build(self, imported: ImportedIncident, existing: dict[str, Incident]) -> Incident:
@@ -342,7 +364,7 @@ class _Importer:
             if name == "status" and incident.pk and self.preset.dataset:
                 continue  # re-importing a dataset never publishes or un-retracts a record
             setattr(incident, name, value)
-        if not imported.public_id:
+        if not imported.public_id and incident.public_id != imported.event_id:
             incident.dataset = self.preset.dataset
             incident.dataset_event_id = imported.event_id
         incident.dataset_fields = imported.dataset_fields
@@ -352,9 +374,11 @@ class _Importer:
         )
         if not incident.date_end:
             incident.date_end = incident.date_start
+        incident.restored = incident.pk is None
         incident.changed = incident.pk is None or _stored_values(incident) != before
         if incident.changed:
             incident.updated_by = self.user
+            incident.updated_at = timezone.now()  # bulk_update does not apply auto_now
         return incident
 
     def _validate(
@@ -379,6 +403,30 @@ class _Importer:
             ]
         return []
 
+    def _citation_problems(self, imported: ImportedIncident) -> list[Problem]:
+        """The model's rules for each citation (a quote, known claims and stance)."""
+        problems = []
+        for spec in imported.citations:
+            citation = Citation(
+                quote=spec.quote, locator=spec.locator, supports=spec.supports, stance=spec.stance
+            )
+            try:
+                citation.full_clean(exclude={"incident", "source"}, validate_constraints=False)
+            except ValidationError as error:
+                problems += [
+                    Problem(imported.row, self._citation_column(name), message)
+                    for name, messages in error.message_dict.items()
+                    for message in messages
+                ]
+        return problems
+
+    def _citation_column(self, name: str) -> str:
+        for candidate in (name, f"{name}s", "citations", "sources"):
+            column = self.preset.column_of_field(candidate)
+            if column in self.preset.header:
+                return column
+        return name
+
     def _field_column(self, name: str) -> str:
         return "(row)" if name == "__all__" else self.preset.column_of_field(name)
 
@@ -399,8 +447,16 @@ class _Importer:
             for incident, imported in valid:
                 if not imported.public_id:
                     incident.public_id = ""  # its reserved id was rolled back with the batch
-            with transaction.atomic():
-                self._write(valid)
+            try:
+                with transaction.atomic():
+                    self._write(valid)
+            except IntegrityError as error:
+                # Nothing above explains it (a concurrent write?): report it, never crash.
+                self.report.problems += [
+                    Problem(imported.row, "(row)", f"Could not be written: {error}")
+                    for _, imported in valid
+                ]
+                self.report.skipped += len(valid)
 
     def _write(self, rows: list[tuple[Incident, ImportedIncident]]) -> None:
         new = [incident for incident, _ in rows if incident.pk is None]
@@ -425,7 +481,8 @@ class _Importer:
         """A file that carries created_at/updated_at (a native export) keeps those dates."""
         stamped = []
         for incident, imported in rows:
-            if imported.timestamps:
+            # A restored record keeps its dates; one the file changed was updated now.
+            if imported.timestamps and (incident.restored or not incident.changed):
                 for name, value in imported.timestamps.items():
                     setattr(incident, name, value)
                 stamped.append(incident)

@@ -480,3 +480,9 @@ class IncidentRelation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_incident} {self.kind} {self.to_incident}"
+
+    def clean(self) -> None:
+        super().clean()
+        # The CHECK constraint says the same, but a form without from_incident skips it.
+        if self.from_incident_id and self.from_incident_id == self.to_incident_id:
+            raise ValidationError({"to_incident": "An incident cannot be related to itself."})

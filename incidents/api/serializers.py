@@ -118,7 +118,7 @@ class IncidentActorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IncidentActor
-        fields = ["actor", "role", "attribution"]
+        fields = ["actor", "role", "attribution", "side"]
 
 
 class CitationSerializer(serializers.ModelSerializer):

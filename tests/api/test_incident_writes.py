@@ -209,3 +209,18 @@ def test_actors_written_through_the_api_are_found_by_q():
     found = client.get(URL, {"q": "KSS"}).json()["results"]
 
     assert [row["public_id"] for row in found] == [created["public_id"]]
+
+
+def test_actor_sides_are_read_and_written():
+    incident = IncidentFactory(status="draft")
+    actor = ActorFactory()
+    client = client_for("analyst")
+
+    response = client.patch(
+        f"{URL}{incident.public_id}/",
+        {"actors": [{"actor": actor.pk, "role": "party", "attribution": "confirmed", "side": "A"}]},
+        format="json",
+    )
+
+    assert response.json()["actors"][0]["side"] == "A"
+    assert incident.participants.get().side == "A"

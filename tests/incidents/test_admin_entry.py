@@ -113,3 +113,25 @@ def test_autocomplete_finds_actors_by_alias(analyst_client):
 
     assert response.status_code == 200
     assert [row["text"] for row in response.json()["results"]] == ["Syrian Democratic Forces"]
+
+
+def test_relating_an_incident_to_itself_is_a_form_error(editor_client):
+    from tests.factories import IncidentFactory
+    from tests.incidents.admin_forms import change_form_data
+
+    incident = IncidentFactory(status="draft")
+    data = change_form_data(incident)
+    data.update(
+        {
+            "relations_from-TOTAL_FORMS": "1",
+            "relations_from-0-to_incident": str(incident.pk),
+            "relations_from-0-kind": "same event as",
+        }
+    )
+
+    response = editor_client.post(
+        reverse("admin:incidents_incident_change", args=[incident.pk]), data
+    )
+
+    assert response.status_code == 200
+    assert "An incident cannot be related to itself." in response.content.decode()

@@ -205,3 +205,45 @@ def test_analysts_cannot_import(analyst_client):
     response = analyst_client.get(reverse("admin:incidents_incident_import"))
 
     assert response.status_code == 403
+
+
+def test_staff_without_incident_rights_cannot_export_from_the_admin(db):
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    clerk = UserFactory(username="clerk")
+    clerk.is_staff = True
+    clerk.save()
+    client = Client()
+    client.force_login(clerk)
+
+    assert client.get(reverse("admin:incidents_incident_export")).status_code == 403
+
+
+def test_admin_import_of_a_non_utf8_file_is_a_form_error(editor_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    response = editor_client.post(
+        reverse("admin:incidents_incident_import"),
+        {
+            "file": SimpleUploadedFile("latin1.csv", "public_id,title\n,Café\n".encode("latin-1")),
+            "layout": "native",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "not UTF-8" in str(response.context["form"].errors["file"])
+
+
+def test_acled_export_of_our_own_records_reimports_as_updates(seeded):
+    from incidents.imports import import_incidents
+    from incidents.presets import PRESETS
+
+    response = APIClient().get(EXPORT_URL, {"preset": "acled"})
+    exported = b"".join(response.streaming_content).decode()
+
+    report = import_incidents(io.StringIO(exported), PRESETS["acled"])
+
+    assert report.problems == []
+    assert (report.created, report.updated) == (0, 5)
+    assert Incident.objects.count() == 5

@@ -75,7 +75,13 @@ def as_csv(rows: list[dict[str, str]]) -> str:
 def fifteen_new_rows(seeded_row: dict[str, str]) -> list[dict[str, str]]:
     rows = []
     for number in range(15):
-        row = dict(seeded_row, public_id="", title=f"Imported rocket attack {number}")
+        row = dict(
+            seeded_row,
+            public_id="",
+            dataset="",
+            dataset_event_id="",
+            title=f"Imported rocket attack {number}",
+        )
         rows.append(row)
     return rows
 
@@ -138,3 +144,60 @@ def test_a_file_without_the_layouts_columns_is_refused_at_the_header():
 
     assert report.problems[0].row == 1
     assert "public_id" in report.problems[0].column
+
+
+def test_a_repeated_id_in_one_file_is_reported_not_written_twice(seeded):
+    rows = rows_of(native_export())
+    rows.append(dict(rows[0]))
+
+    report = import_incidents(io.StringIO(as_csv(rows)), NATIVE)
+
+    assert [(p.row, p.column) for p in report.problems] == [(7, "public_id")]
+    assert "Row 2 already has the id" in report.problems[0].message
+    assert not report.written
+
+
+def test_citations_are_checked_by_the_models_rules(seeded):
+    rows = fifteen_new_rows(rows_of(native_export())[2])[:2]
+    rows[0]["stances"] = "agrees"
+    rows[1]["quotes"] = ""
+
+    report = import_incidents(io.StringIO(as_csv(rows)), NATIVE)
+
+    assert {(p.row, p.column) for p in report.problems} == {(2, "stances"), (3, "quotes")}
+
+
+def test_reimporting_an_edited_row_marks_it_changed_now(seeded):
+    before = dict(Incident.objects.values_list("public_id", "updated_at"))
+    exported = native_export().replace(
+        "Eight rounds of indirect fire", "Eight indirect-fire rounds"
+    )
+
+    import_incidents(io.StringIO(exported), NATIVE)
+
+    after = dict(Incident.objects.values_list("public_id", "updated_at"))
+    assert after["SYR-2022-00001"] > before["SYR-2022-00001"]
+    assert after["IRQ-2022-00001"] == before["IRQ-2022-00001"]
+
+
+def test_empty_first_citation_lines_keep_quotes_with_their_sources(seeded):
+    incident = seeded["5"]
+    first = incident.citations.get()
+    second_source = Source.objects.create(
+        title="Drones downed",
+        publisher="Wire",
+        url="https://example.org/drones",
+        source_type="wire",
+    )
+    incident.citations.create(source=second_source, quote="Two drones.", locator="para 3")
+    exported = native_export()
+    empty_database()
+
+    import_incidents(io.StringIO(exported), NATIVE)
+
+    restored = Incident.objects.get(public_id=incident.public_id)
+    pairs = [(c.source.url, c.locator, c.quote) for c in restored.citations.order_by("id")]
+    assert pairs == [
+        ("", first.locator, first.quote),
+        ("https://example.org/drones", "para 3", "Two drones."),
+    ]
