@@ -57,7 +57,10 @@ class BriefRelatedField(serializers.PrimaryKeyRelatedField):
         return False
 
     def to_representation(self, value: Model) -> dict[str, Any]:
-        return self.brief_serializer(value, context=self.context).data
+        # One serializer for every row: building one per value dominated list pages.
+        if not hasattr(self, "_brief"):
+            self._brief = self.brief_serializer(context=self.context)
+        return self._brief.to_representation(value)
 
 
 class ModelValidationMixin:
