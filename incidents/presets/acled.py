@@ -24,6 +24,7 @@ from incidents.presets.base import (
     PlaceSpec,
     Preset,
     SourceSpec,
+    related,
 )
 from incidents.presets.cells import admin1_code, fold, keep, read_count, read_float
 from incidents.taxonomy import ActorRole, ActorType, Confidence, DatePrecision, GeoPrecision
@@ -164,7 +165,7 @@ def _sides(sub_event_type: str) -> dict[int, list[tuple[str, str]]]:
 def _participants(incident: Incident) -> list[IncidentActor]:
     # In the order they were recorded (the prefetch sorts by role and name): the first
     # perpetrator entered is actor1.
-    return sorted(incident.participants.all(), key=attrgetter("pk"))
+    return sorted(related(incident, "participants"), key=attrgetter("pk"))
 
 
 def _on_side(row: IncidentActor, role: str, side: str) -> bool:
@@ -211,7 +212,9 @@ def interaction(incident: Incident) -> int | None:
 
 
 def civilian_targeting(incident: Incident) -> str:
-    targets = (row.actor for row in incident.participants.all() if row.role == ActorRole.TARGET)
+    targets = (
+        row.actor for row in related(incident, "participants") if row.role == ActorRole.TARGET
+    )
     if any(actor.actor_type == ActorType.CIVILIANS for actor in targets):
         return "Civilian targeting"
     return ""
@@ -386,7 +389,7 @@ def _read_geo_precision(imported: ImportedIncident, text: str) -> None:
 
 
 def _publishers(incident: Incident) -> str:
-    return SEPARATOR.join(dict.fromkeys(c.source.publisher for c in incident.citations.all()))
+    return SEPARATOR.join(dict.fromkeys(c.source.publisher for c in related(incident, "citations")))
 
 
 def _read_sources(imported: ImportedIncident, text: str) -> None:
@@ -411,7 +414,7 @@ def _read_fatalities(imported: ImportedIncident, text: str) -> None:
 
 
 def _tags(incident: Incident) -> str:
-    return SEPARATOR.join(tag.name for tag in incident.tags.all())
+    return SEPARATOR.join(tag.name for tag in related(incident, "tags"))
 
 
 def _read_tags(imported: ImportedIncident, text: str) -> None:

@@ -17,6 +17,7 @@ from incidents.presets.base import (
     PlaceSpec,
     Preset,
     SourceSpec,
+    related,
 )
 from incidents.presets.cells import (
     join_lines,
@@ -117,7 +118,7 @@ def _citation_column(name: str, export, part: str, read=str) -> Column:
             target = citation.source if part.startswith("source.") else citation
             setattr(target, part.removeprefix("source."), read(value))
 
-    return Column(name, lambda i: join_lines(export(c) for c in i.citations.all()), set_part)
+    return Column(name, lambda i: join_lines(export(c) for c in related(i, "citations")), set_part)
 
 
 def _read_supports(value: str) -> list[str]:
@@ -219,15 +220,15 @@ COLUMNS = [
     _field("injured", _int_or_none),
     _field("confidence"),
     _field("status"),
-    Column("tags", lambda i: join_lines(tag.name for tag in i.tags.all()), _set_tags),
+    Column("tags", lambda i: join_lines(tag.name for tag in related(i, "tags")), _set_tags),
     Column(
         "actors",
-        lambda i: join_lines(_actor_line(row) for row in i.participants.all()),
+        lambda i: join_lines(_actor_line(row) for row in related(i, "participants")),
         _read_actors,
     ),
     Column(
         "actor_types",
-        lambda i: join_lines(row.actor.actor_type for row in i.participants.all()),
+        lambda i: join_lines(row.actor.actor_type for row in related(i, "participants")),
         _read_actor_types,
     ),
     _citation_column("source_publishers", lambda c: c.source.publisher, "source.publisher"),

@@ -33,6 +33,7 @@ from incidents.presets.base import (
     PlaceSpec,
     Preset,
     SourceSpec,
+    related,
 )
 from incidents.presets.cells import keep, read_count, read_float
 from incidents.taxonomy import (
@@ -437,7 +438,7 @@ def _event_id(incident: Incident) -> str:
 
 def side_names(incident: Incident, side: str) -> list[str]:
     """The actors on one side: as imported (side A/B), else perpetrators (A), targets (B)."""
-    participants = list(incident.participants.all())
+    participants = list(related(incident, "participants"))
     if any(row.side for row in participants):
         names = [row.actor.name for row in participants if row.side == side]
     else:
@@ -459,7 +460,7 @@ def _side(side: str) -> Callable[[Incident], str]:
 
 
 def _sources(incident: Incident) -> list:
-    return [citation.source for citation in incident.citations.all()]
+    return [citation.source for citation in related(incident, "citations")]
 
 
 def _source_offices(incident: Incident) -> str:
