@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from core import validators
 from core.models import (
     ConstraintMessagesOnFields,
     TimeStampedModel,
@@ -12,8 +12,6 @@ from core.models import (
     choices_constraint,
 )
 from geo import gazetteer
-
-wikidata_id_validator = RegexValidator(r"^Q[1-9]\d*$", "A Wikidata id looks like Q12345.")
 
 
 class LocationKind(models.TextChoices):
@@ -54,7 +52,7 @@ class Location(ConstraintMessagesOnFields, TimeStampedModel):
     )
     geonames_id = models.PositiveIntegerField("GeoNames id", null=True, blank=True)
     wikidata_id = models.CharField(
-        "Wikidata id", max_length=20, blank=True, validators=[wikidata_id_validator]
+        "Wikidata id", max_length=20, blank=True, validators=[validators.wikidata_id]
     )
 
     constraint_fields = {
@@ -105,7 +103,3 @@ class Location(ConstraintMessagesOnFields, TimeStampedModel):
     @property
     def admin1_name(self) -> str:
         return gazetteer.admin1_name(self.admin1)
-
-    @property
-    def alternate_name_list(self) -> list[str]:
-        return [name.strip() for name in self.alternate_names.splitlines() if name.strip()]

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Upper
 
+from core import validators
 from core.models import (
     ConstraintMessagesOnFields,
     TimeStampedModel,
@@ -34,8 +34,6 @@ from incidents.taxonomy import (
     ViolenceType,
     Weapon,
 )
-
-wikidata_id_validator = RegexValidator(r"^Q[1-9]\d*$", "A Wikidata id looks like Q12345.")
 
 
 def _lines(text: str) -> list[str]:
@@ -84,7 +82,7 @@ class Actor(TimeStampedModel):
         help_text="Actors that support this one (arms, funds, direction).",
     )
     wikidata_id = models.CharField(
-        "Wikidata id", max_length=20, blank=True, validators=[wikidata_id_validator]
+        "Wikidata id", max_length=20, blank=True, validators=[validators.wikidata_id]
     )
     ucdp_id = models.PositiveIntegerField("UCDP actor id", null=True, blank=True)
 
@@ -384,10 +382,6 @@ class Incident(ConstraintMessagesOnFields, TimeStampedModel):
 
     def public_id_prefix(self) -> str:
         return f"{self.location.country or 'XXX'}-{self.date_start:%Y}"
-
-    @property
-    def is_public(self) -> bool:
-        return self.status in taxonomy.PUBLIC_STATUSES
 
 
 class IncidentActor(models.Model):

@@ -54,10 +54,6 @@ SUB_EVENT_TYPE_CHOICES = [
 ]
 
 
-def sub_event_types_of(event_type: str) -> list[str]:
-    return ACLED_EVENT_TYPES.get(event_type, [])
-
-
 def sub_event_belongs_to_event_type() -> Q:
     """The rule as a database condition: each sub-event type with its own event type."""
     condition = Q()

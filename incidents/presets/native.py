@@ -52,10 +52,6 @@ def _field(name: str, read=None, *, export=None, column: str | None = None) -> C
     )
 
 
-def _int_or_none(text: str) -> int | None:
-    return read_count(text)
-
-
 def _place(imported: ImportedIncident, attribute: str) -> PlaceSpec:
     spec = getattr(imported, attribute)
     if spec is None:
@@ -170,9 +166,9 @@ COLUMNS = [
     _field("date_precision"),
     _field("event_type"),
     _field("sub_event_type"),
-    _field("violence_type", _int_or_none),
+    _field("violence_type", read_count),
     _field("weapon"),
-    _field("munition_count", _int_or_none),
+    _field("munition_count", read_count),
     _field("outcome"),
     _field("damage"),
     _place_column("location", "location", "name", lambda i: i.location.name),
@@ -194,7 +190,7 @@ COLUMNS = [
     _place_column("country", "location", "country", lambda i: i.location.country),
     _place_column("admin1", "location", "admin1", lambda i: i.location.admin1),
     _place_column("admin2", "location", "admin2", lambda i: i.location.admin2),
-    _field("geo_precision", _int_or_none),
+    _field("geo_precision", read_count),
     _place_column("origin_location", "origin_location", "name", lambda i: _origin(i, "name")),
     _place_column(
         "origin_latitude",
@@ -214,10 +210,10 @@ COLUMNS = [
     _place_column("origin_kind", "origin_location", "kind", lambda i: _origin(i, "kind")),
     _place_column("origin_admin1", "origin_location", "admin1", lambda i: _origin(i, "admin1")),
     _place_column("origin_admin2", "origin_location", "admin2", lambda i: _origin(i, "admin2")),
-    _field("fatalities_low", _int_or_none),
-    _field("fatalities_best", _int_or_none),
-    _field("fatalities_high", _int_or_none),
-    _field("injured", _int_or_none),
+    _field("fatalities_low", read_count),
+    _field("fatalities_best", read_count),
+    _field("fatalities_high", read_count),
+    _field("injured", read_count),
     _field("confidence"),
     _field("status"),
     Column("tags", lambda i: join_lines(tag.name for tag in related(i, "tags")), _set_tags),
