@@ -84,7 +84,7 @@ def _json_value(value: Any) -> Any:
 def with_export_columns(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
     """What the presets' columns read, in a fixed number of queries per chunk of rows."""
     return (
-        incidents.defer("search_document")
+        incidents.defer("search_document", "search_vector")
         .select_related("location", "origin_location")
         .prefetch_related(
             "tags",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -256,6 +257,8 @@ class Incident(ConstraintMessagesOnFields, TimeStampedModel):
 
     # Title, summary, place and actor names in one text for `?q=`; written by incidents.search.
     search_document = models.TextField(editable=False, blank=True, default="")
+    # Its tsvector, stored and GIN-indexed on PostgreSQL (migration 0005); unused elsewhere.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     # Where an imported incident came from, so that importing the same file again updates it.
     dataset = models.CharField(max_length=40, blank=True)

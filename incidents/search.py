@@ -9,9 +9,9 @@ them together in `Incident.search_document`, which this module writes:
 - on request, with `refresh_search_documents()`, after writes that send no signals
   (bulk_create, QuerySet.update, raw SQL).
 
-PostgreSQL matches with full-text search on a GIN index over
-`to_tsvector(SEARCH_CONFIG, search_document)` (migration 0002); other databases (SQLite, for
-local runs) match every word as a case-insensitive substring.
+PostgreSQL matches with full-text search on `Incident.search_vector`, the document's stored
+`to_tsvector(SEARCH_CONFIG, …)` with a GIN index (migration 0005); other databases (SQLite,
+for local runs) match every word as a case-insensitive substring.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ from django.db.models import (
 from django.db.models.functions import Concat
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-# The text search configuration of the GIN index (migration 0002); a query must use the same
-# one for PostgreSQL to use the index, and changing it takes a migration that rebuilds it.
+# The text search configuration of the stored vectors (migrations 0002 and 0005); a query must
+# use the same one, and changing it takes a migration that rebuilds the vectors.
 # English stems words ("rockets" finds "rocket"); names, mostly transliterations, pass through
 # the stemmer unchanged or stem the same way in the document and in the query.
 SEARCH_CONFIG = "english"
@@ -50,7 +50,7 @@ NAME_FIELDS = {"incidents.actor": ("name", "aliases"), "geo.location": ("name", 
 
 
 class DocumentVector(Func):
-    """to_tsvector over the search document, written exactly as the index expression is."""
+    """to_tsvector over the search document, in the configuration queries use."""
 
     template = f"to_tsvector('{SEARCH_CONFIG}'::regconfig, %(expressions)s)"
     output_field = SearchVectorField()
@@ -77,9 +77,7 @@ def matching(incidents: QuerySet, text: str) -> QuerySet:
     """
     if connections[incidents.db].vendor == "postgresql":
         query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-        return incidents.alias(search_vector=DocumentVector("search_document")).filter(
-            search_vector=query
-        )
+        return incidents.filter(search_vector=query)
     for word in text.split():
         incidents = incidents.filter(search_document__icontains=word)
     return incidents
@@ -96,16 +94,25 @@ def refresh_search_documents(
     """
     Incident = apps.get_model("incidents", "Incident")
     incidents = Incident._default_manager.all()
-    document = search_document(apps)
     if incident_ids is None:
-        return incidents.update(search_document=document)
+        return _rewrite(incidents, apps)
     if isinstance(incident_ids, QuerySet):
-        return incidents.filter(pk__in=incident_ids).update(search_document=document)
+        return _rewrite(incidents.filter(pk__in=incident_ids), apps)
     ids = sorted(set(incident_ids))
     return sum(
-        incidents.filter(pk__in=ids[start : start + BATCH_SIZE]).update(search_document=document)
+        _rewrite(incidents.filter(pk__in=ids[start : start + BATCH_SIZE]), apps)
         for start in range(0, len(ids), BATCH_SIZE)
     )
+
+
+def _rewrite(incidents: QuerySet, apps) -> int:
+    count = incidents.update(search_document=search_document(apps))
+    # On PostgreSQL the document's tsvector is stored too, so that matching a row is cheap
+    # even when the planner walks another index (the date order of a list page).
+    has_vector = any(field.name == "search_vector" for field in incidents.model._meta.fields)
+    if has_vector and connections[incidents.db].vendor == "postgresql":
+        incidents.update(search_vector=DocumentVector("search_document"))
+    return count
 
 
 def search_document(apps=global_apps) -> Concat:

@@ -204,7 +204,7 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
     def eager_load(queryset: QuerySet[Incident], visible: QuerySet[Incident]) -> QuerySet:
         """Everything the representation reads, in a fixed number of queries."""
         return (
-            queryset.defer("search_document")
+            queryset.defer("search_document", "search_vector")
             .select_related("location", "origin_location")
             .prefetch_related(
                 "tags",
