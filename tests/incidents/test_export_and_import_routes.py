@@ -247,3 +247,17 @@ def test_acled_export_of_our_own_records_reimports_as_updates(seeded):
     assert report.problems == []
     assert (report.created, report.updated) == (0, 5)
     assert Incident.objects.count() == 5
+
+
+def test_ucdp_export_leaves_out_deathless_incidents_and_says_so(seeded):
+    place = LocationFactory()
+    IncidentFactory(location=place, violence_type=1, fatalities_low=0, fatalities_best=0,
+                    fatalities_high=1)  # fmt: skip
+
+    scoped = APIClient().get(EXPORT_URL, {"preset": "ucdp"})
+    everything = APIClient().get(EXPORT_URL, {"preset": "ucdp", "include_all": "1"})
+
+    assert len(streamed_rows(scoped)) == 1  # only the one with a death in its high estimate
+    assert "include_all" in scoped["Tessera-Export-Note"]
+    assert len(streamed_rows(everything)) == 6
+    assert not everything.has_header("Tessera-Export-Note")
