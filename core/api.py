@@ -73,20 +73,17 @@ class ModelValidationMixin:
         attrs = super().validate(attrs)
         model = self.Meta.model
         many_to_many = {field.name for field in model._meta.many_to_many}
-        plain = {key: value for key, value in attrs.items() if key in self._model_field_names()}
+        columns = {field.name for field in model._meta.concrete_fields}
         # Validate a copy, so that a refused write leaves the instance as it was.
         candidate = copy.copy(self.instance) if self.instance is not None else model()
-        for key, value in plain.items():
-            if key not in many_to_many:
+        for key, value in attrs.items():
+            if key in columns:  # related rows (actors, citations, tags) are checked apart
                 setattr(candidate, key, value)
         try:
             candidate.full_clean(exclude=many_to_many | self._unvalidated_fields())
         except DjangoValidationError as error:
             raise serializers.ValidationError(_as_drf_detail(error)) from error
         return attrs
-
-    def _model_field_names(self) -> set[str]:
-        return {field.name for field in self.Meta.model._meta.concrete_fields}
 
     def _unvalidated_fields(self) -> set[str]:
         """Model fields this serializer does not write; the model fills them itself."""
