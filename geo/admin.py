@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from geo import gazetteer
 from geo.models import Location
@@ -29,7 +30,7 @@ class LocationForm(forms.ModelForm):
 
 
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
+class LocationAdmin(SimpleHistoryAdmin):
     form = LocationForm
     list_display = ["name", "kind", "country", "admin1_name", "latitude", "longitude"]
     list_filter = ["kind", "country"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from core import validators
 from core.models import (
@@ -54,6 +55,8 @@ class Location(ConstraintMessagesOnFields, TimeStampedModel):
     wikidata_id = models.CharField(
         "Wikidata id", max_length=20, blank=True, validators=[validators.wikidata_id]
     )
+
+    history = HistoricalRecords()
 
     constraint_fields = {
         "location_latitude_range": "latitude",

@@ -4,13 +4,14 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
 from django.http import HttpRequest
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
 from geo import gazetteer
 from geo.models import Location
+from incidents import admin_sources  # noqa: F401 (registers SourceAdmin)
 from incidents.admin_csv import export_action, export_changelist, import_view
 from incidents.duplicates import likely_duplicates
 from incidents.models import (
@@ -19,7 +20,6 @@ from incidents.models import (
     Incident,
     IncidentActor,
     IncidentRelation,
-    Source,
     Tag,
 )
 from incidents.presets import PRESETS
@@ -106,7 +106,7 @@ class IncidentForm(forms.ModelForm):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(SimpleHistoryAdmin):
     form = IncidentForm
     change_list_template = "admin/incidents/incident/change_list.html"
     actions = [export_action(name) for name in PRESETS]
@@ -260,7 +260,7 @@ class IncidentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(SimpleHistoryAdmin):
     list_display = ["name", "actor_type", "country", "parent"]
     list_select_related = ["parent"]
     list_filter = ["actor_type", "country"]
@@ -273,31 +273,6 @@ class ActorAdmin(admin.ModelAdmin):
         "parent",
         "backed_by",
         ("wikidata_id", "ucdp_id"),
-    ]
-
-
-@admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["title", "publisher", "published_at", "source_type", "republished_from"]
-    list_select_related = ["republished_from"]
-    list_filter = ["source_type", "published_at"]
-    search_fields = ["title", "publisher", "author", "url"]
-    autocomplete_fields = ["republished_from", "originator"]
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "title",
-                    "url",
-                    ("publisher", "author"),
-                    ("published_at", "language", "source_type"),
-                ]
-            },
-        ),
-        ("Provenance", {"fields": ["republished_from", "originator"]}),
-        ("Archive", {"fields": ["archive_url", "captured_at", "content_sha256"]}),
     ]
 
 

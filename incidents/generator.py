@@ -278,6 +278,7 @@ CONFIDENCES = Weighted.of(
 STATUSES = Weighted.of(
     [(Status.PUBLISHED, 90), (Status.DRAFT, 4), (Status.IN_REVIEW, 3), (Status.RETRACTED, 3)]
 )
+RETRACTION_REASON = "Withdrawn: the reports turned out to describe another event."
 PERPETRATOR_ATTRIBUTIONS = Weighted.of(
     [
         (Attribution.CONFIRMED, 45),
@@ -906,6 +907,8 @@ def _incident(
         status=STATUSES.draw(rng),
         dataset=DATASET,
     )
+    if incident.status == Status.RETRACTED:
+        incident.retraction_reason = RETRACTION_REASON
     _weaponry(rng, incident)
     _timestamps(rng, incident)
     planned = Planned(incident, participants=_participants(rng, pool, incident))

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Upper
+from simple_history.models import HistoricalRecords
 
 from core import validators
 from core.models import (
@@ -87,6 +88,8 @@ class Actor(TimeStampedModel):
     )
     ucdp_id = models.PositiveIntegerField("UCDP actor id", null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         constraints = [choices_constraint("actor_type", ActorType, name="actor_type_valid")]
@@ -134,7 +137,20 @@ class Source(TimeStampedModel):
     )
     archive_url = models.URLField("archive URL", max_length=1000, blank=True)
     captured_at = models.DateTimeField(null=True, blank=True)
-    content_sha256 = models.CharField("content SHA-256", max_length=64, blank=True)
+    capture = models.FileField(
+        "captured copy",
+        upload_to="captures/%Y/%m/",
+        blank=True,
+        help_text="The document as it was captured (PDF, HTML, image); its SHA-256 is "
+        "computed on upload.",
+    )
+    content_sha256 = models.CharField("content SHA-256", max_length=64, blank=True, editable=False)
+    # Sources that go back to the same origin share a key, so that an incident's independent
+    # sources can be counted: "actor:<id>" for a claim by an originator, else "source:<id>"
+    # of the first publication. Written by incidents.provenance.
+    independence_key = models.CharField(max_length=30, blank=True, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published_at", "title"]
@@ -250,6 +266,28 @@ class Incident(ConstraintMessagesOnFields, TimeStampedModel):
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    # The editorial workflow (incidents.workflow) writes these three.
+    review_note = models.TextField(
+        "review comment",
+        blank=True,
+        help_text="The editor's comment when a record is sent back to its author.",
+    )
+    retraction_reason = models.TextField(
+        blank=True, help_text="Why the record was withdrawn; shown on its public page."
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        help_text="The record this one was merged into as the same event.",
+    )
+    # Sources that support the record and do not go back to the same origin; written by
+    # incidents.provenance.
+    independent_sources = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Raised by every save: the API's ETag and the admin's check for concurrent edits.
+    version = models.PositiveIntegerField(default=1, editable=False)
     tags = models.ManyToManyField(Tag, blank=True, related_name="incidents")
 
     actors = models.ManyToManyField(Actor, through="IncidentActor", related_name="incidents")
@@ -285,6 +323,7 @@ class Incident(ConstraintMessagesOnFields, TimeStampedModel):
     )
 
     objects = IncidentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_document", "search_vector"])
 
     constraint_fields = {
         "incident_dates_ordered": "date_end",
@@ -300,6 +339,8 @@ class Incident(ConstraintMessagesOnFields, TimeStampedModel):
         "incident_damage_valid": "damage",
         "incident_confidence_valid": "confidence",
         "incident_status_valid": "status",
+        "incident_retraction_has_reason": "retraction_reason",
+        "incident_duplicate_is_retracted": "duplicate_of",
     }
 
     class Meta:
@@ -356,6 +397,16 @@ class Incident(ConstraintMessagesOnFields, TimeStampedModel):
             choices_constraint("damage", Damage, name="incident_damage_valid"),
             choices_constraint("confidence", Confidence, name="incident_confidence_valid"),
             choices_constraint("status", Status, name="incident_status_valid"),
+            check_constraint(
+                ~Q(status=Status.RETRACTED) | ~Q(retraction_reason=""),
+                name="incident_retraction_has_reason",
+                message="Say why the incident is retracted.",
+            ),
+            check_constraint(
+                Q(duplicate_of__isnull=True) | Q(status=Status.RETRACTED),
+                name="incident_duplicate_is_retracted",
+                message="A record merged into another is retracted.",
+            ),
             models.UniqueConstraint(
                 fields=["dataset", "dataset_event_id"],
                 condition=~Q(dataset_event_id=""),
@@ -375,13 +426,24 @@ class Incident(ConstraintMessagesOnFields, TimeStampedModel):
             raise ValidationError(
                 {"origin_location": "The point of origin is the place of the incident itself."}
             )
+        if self.pk and self.duplicate_of_id == self.pk:
+            raise ValidationError({"duplicate_of": "A record cannot duplicate itself."})
 
     def save(self, *args, **kwargs) -> None:
         if self.date_start and not self.date_end:
             self.date_end = self.date_start
         if not self.public_id:
             self.public_id = PublicIdCounter.next_public_id(self.public_id_prefix())
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
+
+    @property
+    def etag(self) -> str:
+        """The HTTP entity tag of this version (a strong validator, for If-Match)."""
+        return f'"{self.public_id}.{self.version}"'
 
     def public_id_prefix(self) -> str:
         return f"{self.location.country or 'XXX'}-{self.date_start:%Y}"
@@ -397,6 +459,8 @@ class IncidentActor(models.Model):
         max_length=10, choices=Attribution.choices, default=Attribution.CONFIRMED
     )
     side = models.CharField(max_length=1, choices=Side.choices, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "actor in incident"
@@ -437,6 +501,8 @@ class Citation(models.Model):
     )
     stance = models.CharField(max_length=12, choices=Stance.choices, default=Stance.SUPPORTS)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["incident", "id"]
         constraints = [choices_constraint("stance", Stance, name="citation_stance_valid")]
@@ -459,6 +525,8 @@ class IncidentRelation(models.Model):
     )
     to_incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="relations_to")
     kind = models.CharField(max_length=16, choices=RelationKind.choices)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

@@ -68,6 +68,9 @@ class IncidentFactory(factory.django.DjangoModelFactory):
     location = factory.SubFactory(LocationFactory)
     confidence = Confidence.LIKELY
     status = Status.PUBLISHED
+    retraction_reason = factory.LazyAttribute(
+        lambda incident: "Reported in error." if incident.status == Status.RETRACTED else ""
+    )
 
 
 class IncidentActorFactory(factory.django.DjangoModelFactory):
