@@ -3,13 +3,16 @@
 Usage (PostgreSQL only: the database named by DATABASE_URL, not a test database):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tessera_bench \\
-        .venv/bin/python bench/csv_io.py [--import-rows 20000]
+        .venv/bin/python bench/csv_io.py [--import-rows 20000] [--python] [--sha256]
 
 Fill the database first: `manage.py migrate` then `manage.py generate_incidents --count N`.
 
 Exports stream every incident through incidents.exports into a null sink, as the API's
-export endpoint does; the baseline is `COPY (the same incidents joined with their place) TO
-STDOUT CSV`, which is what PostgreSQL alone can do with no actors, sources or formatting.
+export endpoint does (through COPY for the layouts incidents.copy_export writes, `native` and
+`acled`); the baseline is `COPY (the same incidents joined with their place) TO STDOUT CSV`,
+which is what PostgreSQL alone can do with no actors, sources or formatting. `--python` also
+times the Python writer for the layouts COPY writes; `--sha256` checks that both write the
+same bytes.
 Imports read a file of `--import-rows` incidents written by each preset's own export and
 run a dry run (everything is written, then rolled back), so the database is left as it was.
 Peak memory is the process's maximum resident size after each step.
@@ -18,6 +21,7 @@ Peak memory is the process's maximum resident size after each step.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import os
 import resource
@@ -43,15 +47,31 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def time_export(preset) -> tuple[int, float, int]:
-    from incidents.exports import export_chunks
+def _chunks(preset, python: bool):
+    from incidents.exports import CHUNK_SIZE, csv_lines, export_chunks, with_export_columns
     from incidents.models import Incident
 
+    incidents = Incident.objects.order_by("-date_start", "-id")
+    if python:
+        rows = with_export_columns(incidents).iterator(chunk_size=CHUNK_SIZE)
+        return csv_lines(rows, preset.columns)
+    return export_chunks(incidents, preset, "csv")
+
+
+def time_export(preset, python: bool = False) -> tuple[int, float, int]:
+    """Rows, seconds and characters; both writers yield the header, then one chunk a row."""
     started, rows, size = time.perf_counter(), -1, 0
-    for line in export_chunks(Incident.objects.order_by("-date_start", "-id"), preset, "csv"):
+    for line in _chunks(preset, python):
         rows += 1
         size += len(line)
     return rows, time.perf_counter() - started, size
+
+
+def sha256(preset, python: bool) -> str:
+    digest = hashlib.sha256()
+    for line in _chunks(preset, python):
+        digest.update(line.encode())
+    return digest.hexdigest()
 
 
 def time_copy() -> tuple[int, float]:
@@ -74,6 +94,22 @@ def time_copy() -> tuple[int, float]:
     return Incident.objects.count(), seconds
 
 
+def time_same_query_copy(preset) -> tuple[int, float]:
+    """PostgreSQL alone running the export's own COPY statement: the like-for-like baseline."""
+    from django.db import connection
+
+    from incidents.copy_export import copy_statement
+    from incidents.models import Incident
+
+    statement = copy_statement(Incident.objects.order_by("-date_start", "-id"), preset)
+    raw = connection.connection
+    started, rows = time.perf_counter(), -1  # the header is a row too
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for _ in copy:
+            rows += 1
+    return rows, time.perf_counter() - started
+
+
 def time_import(preset, count: int) -> tuple[int, float, int]:
     from incidents.exports import export_chunks
     from incidents.imports import import_incidents
@@ -88,26 +124,49 @@ def time_import(preset, count: int) -> tuple[int, float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--import-rows", type=int, default=20_000)
+    parser.add_argument("--import-rows", type=int, default=20_000, help="0: no imports")
+    parser.add_argument("--python", action="store_true", help="also time the Python writer")
+    parser.add_argument("--sha256", action="store_true", help="COPY and Python write alike?")
     args = parser.parse_args()
     setup()
+    from incidents.copy_export import copies
     from incidents.presets import PRESETS
 
+    copied = [name for name, preset in PRESETS.items() if copies(preset)]
     copy_rows, copy_seconds = time_copy()
     print(f"{'export':<22}{'rows':>9}{'seconds':>9}{'rows/s':>10}{'% of COPY':>11}{'RSS MB':>9}")
     copy_rate = copy_rows / copy_seconds
     print(f"{'COPY … TO STDOUT CSV':<22}{copy_rows:>9}{copy_seconds:>9.2f}{copy_rate:>10.0f}"
           f"{100:>10.0f}%{peak_rss_mb():>9.0f}")  # fmt: skip
-    for name, preset in PRESETS.items():
-        rows, seconds, _ = time_export(preset)
+    runs = [(name, False) for name in PRESETS]
+    if args.python:
+        runs += [(name, True) for name in copied]
+    for name, python in runs:
+        rows, seconds, _ = time_export(PRESETS[name], python)
         rate = rows / seconds
-        print(f"{name:<22}{rows:>9}{seconds:>9.2f}{rate:>10.0f}"
+        label = f"{name} ({'Python' if python or name not in copied else 'COPY'})"
+        print(f"{label:<22}{rows:>9}{seconds:>9.2f}{rate:>10.0f}"
               f"{100 * rate / copy_rate:>10.0f}%{peak_rss_mb():>9.0f}")  # fmt: skip
     print()
-    print(f"{'import (dry run)':<22}{'rows':>9}{'seconds':>9}{'rows/s':>10}{'problems':>11}")
-    for name, preset in PRESETS.items():
-        rows, seconds, problems = time_import(preset, args.import_rows)
-        print(f"{name:<22}{rows:>9}{seconds:>9.2f}{rows / seconds:>10.0f}{problems:>11}")
+    print("Each COPY layout against PostgreSQL running its own statement (the same query):")
+    for name in copied:
+        base_rows, base_seconds = time_same_query_copy(PRESETS[name])
+        rows, seconds, _ = time_export(PRESETS[name])
+        print(f"{name:<10} PostgreSQL alone {base_rows / base_seconds:>9.0f} rows/s, "
+              f"export {rows / seconds:>9.0f} rows/s: "
+              f"{100 * (rows / seconds) / (base_rows / base_seconds):.0f}%")  # fmt: skip
+    if args.sha256:
+        print()
+        for name in copied:
+            through_copy, in_python = sha256(PRESETS[name], False), sha256(PRESETS[name], True)
+            verdict = "identical" if through_copy == in_python else "DIFFERENT"
+            print(f"{name}: COPY {through_copy}, Python {in_python}: {verdict}")
+    if args.import_rows:
+        print()
+        print(f"{'import (dry run)':<22}{'rows':>9}{'seconds':>9}{'rows/s':>10}{'problems':>11}")
+        for name, preset in PRESETS.items():
+            rows, seconds, problems = time_import(preset, args.import_rows)
+            print(f"{name:<22}{rows:>9}{seconds:>9.2f}{rows / seconds:>10.0f}{problems:>11}")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from incidents.copy_export import native_copy_chunks
+from incidents.copy_export import copy_chunks
 from incidents.models import Citation, Incident, IncidentActor
 from incidents.presets import Preset
 from incidents.presets.base import Column
@@ -96,8 +96,8 @@ def with_export_columns(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
 
 
 def export_chunks(incidents: QuerySet[Incident], preset: Preset, fmt: str) -> Iterator[str]:
-    if fmt == "csv" and preset is NATIVE:
-        copied = native_copy_chunks(incidents)
+    if fmt == "csv":
+        copied = copy_chunks(incidents, preset)
         if copied is not None:
             return copied
     rows = _released(with_export_columns(incidents).iterator(chunk_size=CHUNK_SIZE))

@@ -6,10 +6,13 @@ import pytest
 from django.db import connection
 
 from incidents import exports
-from incidents.copy_export import native_copy_chunks
+from incidents.copy_export import copy_chunks
 from incidents.exports import CHUNK_SIZE, csv_lines, export_chunks, with_export_columns
 from incidents.models import Incident, Tag
+from incidents.presets.acled import ACLED, DISRUPTED, REGION_OF
 from incidents.presets.native import NATIVE
+from incidents.presets.ucdp import UCDP
+from incidents.taxonomy import ActorRole, ActorType, DatePrecision, GeoPrecision
 from tests.factories import (
     ActorFactory,
     CitationFactory,
@@ -25,42 +28,44 @@ pytestmark = [
         connection.vendor != "postgresql", reason="COPY is PostgreSQL's; SQLite writes in Python"
     ),
 ]
+COPIED = [NATIVE, ACLED]
 
 
 @pytest.fixture
 def copy_calls(monkeypatch):
-    """What each call of native_copy_chunks from export_chunks returned (None or chunks)."""
+    """What each call of copy_chunks from export_chunks returned (None or chunks)."""
     calls = []
 
-    def spy(incidents):
-        result = native_copy_chunks(incidents)
+    def spy(incidents, preset):
+        result = copy_chunks(incidents, preset)
         calls.append(result)
         return result
 
-    monkeypatch.setattr(exports, "native_copy_chunks", spy)
+    monkeypatch.setattr(exports, "copy_chunks", spy)
     return calls
 
 
-def python_export(incidents) -> bytes:
+def python_export(incidents, preset) -> bytes:
     rows = with_export_columns(incidents).iterator(chunk_size=CHUNK_SIZE)
-    return "".join(csv_lines(rows, NATIVE.columns)).encode()
+    return "".join(csv_lines(rows, preset.columns)).encode()
 
 
-def copy_export(incidents, copy_calls) -> bytes:
-    text = "".join(export_chunks(incidents, NATIVE, "csv")).encode()
+def copy_export(incidents, preset, copy_calls) -> bytes:
+    text = "".join(export_chunks(incidents, preset, "csv")).encode()
     assert copy_calls and copy_calls[-1] is not None, "the COPY path was not taken"
     return text
 
 
-def test_seeded_demo_data_is_copied_byte_for_byte(seeded, copy_calls):
+@pytest.mark.parametrize("preset", COPIED, ids=lambda preset: preset.name)
+def test_seeded_demo_data_is_copied_byte_for_byte(seeded, copy_calls, preset):
     for incidents in (
         Incident.objects.all(),
         Incident.objects.order_by("public_id"),
         Incident.objects.filter(title__icontains="a").order_by("-fatalities_best", "id"),
     ):
-        expected = python_export(incidents)
+        expected = python_export(incidents, preset)
         assert expected.count(b"\r\n") > 1
-        assert copy_export(incidents, copy_calls) == expected
+        assert copy_export(incidents, preset, copy_calls) == expected
 
 
 @pytest.fixture
@@ -116,9 +121,9 @@ def awkward():
 
 def test_awkward_values_are_copied_byte_for_byte(awkward, copy_calls):
     incidents = Incident.objects.order_by("id")
-    expected = python_export(incidents)
+    expected = python_export(incidents, NATIVE)
 
-    assert copy_export(incidents, copy_calls) == expected
+    assert copy_export(incidents, NATIVE, copy_calls) == expected
     assert b"'=SUM(A1)" in expected and b'"\'=SUM(A1), ""quoted"", and\na new line"' in expected
     assert b",-3.7," in expected and b",40.0," in expected
     assert b"2022-03-04T05:06:07Z" in expected and b"2022-03-04T04:06:07.123000Z" in expected
@@ -126,14 +131,16 @@ def test_awkward_values_are_copied_byte_for_byte(awkward, copy_calls):
 
 def test_seeded_and_awkward_together_in_default_order(seeded, awkward, copy_calls):
     incidents = Incident.objects.all()
-    assert copy_export(incidents, copy_calls) == python_export(incidents)
+    for preset in COPIED:
+        assert copy_export(incidents, preset, copy_calls) == python_export(incidents, preset)
 
 
 def test_a_filter_with_percent_signs_is_bound_into_the_copy(awkward, copy_calls):
     incidents = Incident.objects.filter(title__contains="%").order_by("id")
     IncidentFactory(title="100% sure")
-    assert copy_export(incidents, copy_calls) == python_export(incidents)
-    assert b"100% sure" in python_export(incidents)
+    for preset in COPIED:
+        assert copy_export(incidents, preset, copy_calls) == python_export(incidents, preset)
+    assert b"100% sure" in python_export(incidents, NATIVE)
 
 
 def test_nested_dataset_fields_fall_back_to_python(awkward, copy_calls):
@@ -143,4 +150,159 @@ def test_nested_dataset_fields_fall_back_to_python(awkward, copy_calls):
     text = "".join(export_chunks(incidents, NATIVE, "csv")).encode()
 
     assert copy_calls == [None]
-    assert text == python_export(incidents)
+    assert text == python_export(incidents, NATIVE)
+
+
+def test_layouts_without_a_copy_are_written_in_python(awkward, copy_calls):
+    incidents = Incident.objects.order_by("id")
+
+    text = "".join(export_chunks(incidents, UCDP, "csv")).encode()
+
+    assert copy_calls == [None]
+    assert text == python_export(incidents, UCDP)
+
+
+# -- the ACLED layout ----------------------------------------------------------------------
+
+
+def _incident(**fields) -> Incident:
+    return IncidentFactory(**{"fatalities_best": None, **fields})
+
+
+def _actor(incident, name, actor_type, role=ActorRole.PERPETRATOR, side=""):
+    actor = ActorFactory(name=name, actor_type=actor_type)
+    return IncidentActorFactory(incident=incident, actor=actor, role=role, side=side)
+
+
+@pytest.fixture
+def acled_awkward():
+    """Incidents that take every branch of the ACLED columns; returns what each is for."""
+    cases = {}
+    # Sides: two perpetrators (actor1 and an associated actor, in the order entered, not by
+    # name), a target of lower inter code (interaction lowest first), a civilian target, and
+    # a responder that fills no side.
+    clash = _incident(
+        title='-Clash, "quoted"\nand a line break',
+        summary="=notes; with\r\nline ends and “unicode” ☃",
+        location=LocationFactory(
+            name="+Place, with comma", latitude=-33.9, longitude=-70.6, admin1="IQ-BG"
+        ),
+        fatalities_best=0,
+        geo_precision=GeoPrecision.EXACT,
+    )
+    _actor(clash, "Zulu Brigade", ActorType.EXTERNAL_FORCES)
+    _actor(clash, "=Alpha, Militia", ActorType.REBEL_GROUP)
+    _actor(clash, '@Police "Special"\nUnit', ActorType.STATE_FORCES, ActorRole.TARGET)
+    _actor(clash, "Villagers", ActorType.CIVILIANS, ActorRole.TARGET)
+    _actor(clash, "Red Crescent", ActorType.PROTESTERS, ActorRole.RESPONDER)
+    cases["clash"] = clash
+    # Parties stand in for perpetrator and target: side A (or no side) is actor1, B actor2.
+    parties = _incident(sub_event_type="Armed clash", event_type="Battles")
+    _actor(parties, "Party B", ActorType.STATE_FORCES, ActorRole.PARTY, "B")
+    _actor(parties, "Party A", ActorType.IDENTITY_MILITIA, ActorRole.PARTY, "A")
+    _actor(parties, "Party none", ActorType.RIOTERS, ActorRole.PARTY, "")
+    # A perpetrator takes side 1 before any party; a lone actor: interaction code then 0.
+    _actor(_incident(), "Lone wolf", ActorType.POLITICAL_MILITIA)
+    lone_party = _incident()
+    _actor(lone_party, "Perpetrator first", ActorType.RIOTERS)
+    _actor(lone_party, "Party later", ActorType.STATE_FORCES, ActorRole.PARTY, "A")
+    # Disrupted attacks: the interceptor is actor1, else the target.
+    disrupted = {"event_type": "Strategic developments", "sub_event_type": DISRUPTED}
+    intercepted = _incident(**disrupted)
+    _actor(intercepted, "Attacker", ActorType.REBEL_GROUP)
+    _actor(intercepted, "Interceptor", ActorType.EXTERNAL_FORCES, ActorRole.INTERCEPTOR)
+    _actor(intercepted, "Base", ActorType.STATE_FORCES, ActorRole.TARGET)
+    defused = _incident(**disrupted)
+    _actor(defused, "Bomber", ActorType.REBEL_GROUP)
+    _actor(defused, "Target", ActorType.CIVILIANS, ActorRole.TARGET)
+    _incident(**disrupted)  # nobody at all
+    # Disorder types.
+    _incident(event_type="Protests", sub_event_type="Peaceful protest")
+    _incident(event_type="Protests", sub_event_type="Excessive force against protesters")
+    _incident(event_type="Riots", sub_event_type="Mob violence")
+    # Dates over several days in each precision, and every geo precision.
+    for index, precision in enumerate(DatePrecision):
+        _incident(
+            date_start=dt.date(2021, 12, 20 + index),
+            date_end=dt.date(2022, 1, 30),
+            date_precision=precision,
+            geo_precision=list(GeoPrecision)[index],
+        )
+    for precision in list(GeoPrecision)[len(DatePrecision) :]:
+        _incident(geo_precision=precision)
+    # Sources: publishers joined once each, in the order first cited; tags by name.
+    sourced = _incident(fatalities_best=12)
+    for publisher in ("Wire B", "=Wire A", "Wire B", 'Wire, "C"\nnewline', "=Wire A"):
+        CitationFactory(incident=sourced, source=SourceFactory(publisher=publisher))
+    sourced.tags.add(
+        Tag.objects.create(name="zeta"),
+        Tag.objects.create(name="-alpha"),
+        Tag.objects.create(name="Ärger"),
+    )
+    # Places: a country ACLED names its own way, one without an ACLED region, one with no
+    # country at all, an admin-1 code pycountry does not know.
+    for country, admin1 in (("CIV", "CI-AB"), ("ATF", ""), ("", ""), ("IRQ", "IQ-ZZ")):
+        _incident(location=LocationFactory(country=country, admin1=admin1, longitude=-0.5))
+    # ACLED's own rows: their event id and kept columns; elsewhere the kept columns are not
+    # ACLED's and stay empty.
+    kept = {"admin1": "=Deir ez Zor", "admin3": 'Thiban, "north"', "source_scale": "National"}
+    cases["acled"] = _incident(
+        dataset="acled",
+        dataset_event_id="SYR90001",
+        dataset_fields=kept,
+        location=LocationFactory(country="SYR", admin1=""),
+    )
+    _incident(dataset="acled", dataset_event_id="", dataset_fields={"admin3": None})
+    _incident(dataset="ucdp", dataset_event_id="77", dataset_fields=kept)
+    # timestamp is int(updated_at.timestamp()): whole seconds, towards zero before 1970.
+    stamps = {
+        _incident(): dt.datetime(2022, 3, 4, 5, 6, 7, 999999, tzinfo=dt.UTC),
+        _incident(): dt.datetime(1969, 12, 31, 23, 59, 58, 500000, tzinfo=dt.UTC),
+    }
+    for incident, stamp in stamps.items():
+        Incident.objects.filter(pk=incident.pk).update(updated_at=stamp)
+    return cases
+
+
+def test_awkward_acled_values_are_copied_byte_for_byte(acled_awkward, copy_calls):
+    incidents = Incident.objects.order_by("id")
+    expected = python_export(incidents, ACLED)
+
+    assert copy_export(incidents, ACLED, copy_calls) == expected
+    assert "ATF" not in REGION_OF  # a country without an ACLED region
+    for written in (
+        # actor1 (entered first), associated actor, inter1, actor2, associated, inter2,
+        # interaction (lowest code first), civilian targeting
+        'Zulu Brigade,"\'=Alpha, Militia",8,"\'@Police ""Special""\nUnit",Villagers,1,18,'
+        "Civilian targeting",
+        "Interceptor,,8,Attacker,,2,28,",
+        "Target,,7,Bomber,,2,27,Civilian targeting",
+        "Party A,Party none,4,Party B,,1,14,",
+        "Lone wolf,,3,,,,30,",
+        "Perpetrator first,,5,,,,50,",
+        "Strategic developments,Strategic developments,Disrupted weapons use,,,,,,,,,368",
+        "Political violence; Demonstrations,Protests",
+        "2021-12-21,2021,2,",
+        "2021-12-23,2021,3,",
+        "384,Western Africa,Ivory Coast,Abidjan,",
+        "260,,French Southern Territories,,",
+        'Baghdād,,,"\'+Place, with comma",-33.9,-70.6,1,',
+        "SYR90001,",
+        '760,Middle East,Syria,\'=Deir ez Zor,,"Thiban, ""north""",Place',
+        ",1,,National,,,,",
+        '"Wire B; =Wire A; Wire, ""C""\nnewline",,,12,\'-alpha; zeta; Ärger,',
+        'line ends and “unicode” ☃",0,,',
+        ",1646370367\r\n",
+        ",-1\r\n",
+    ):
+        assert written.encode() in expected, written
+
+
+def test_acled_rows_with_kept_columns_not_text_fall_back_to_python(acled_awkward, copy_calls):
+    IncidentFactory(dataset="acled", dataset_event_id="X1", dataset_fields={"admin3": 3})
+    incidents = Incident.objects.order_by("id")
+
+    text = "".join(export_chunks(incidents, ACLED, "csv")).encode()
+
+    assert copy_calls == [None]
+    assert text == python_export(incidents, ACLED)
