@@ -8,6 +8,7 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Incidents"
 
     def ready(self) -> None:
-        from incidents import search
+        from incidents import provenance, search
 
         search.connect_signals()
+        provenance.connect_signals()

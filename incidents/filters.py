@@ -31,6 +31,8 @@ from incidents.workflow import sees_every_status
 MAX_ID = 2**63 - 1
 # Fatality counts are PositiveIntegerFields (a 32-bit integer on PostgreSQL).
 MAX_COUNT = 2**31 - 1
+# Incident.independent_sources is a PositiveSmallIntegerField.
+MAX_SOURCES = 2**15 - 1
 LIST_HELP = (
     " Repeat the parameter or separate values with commas; quote a value that contains a comma."
 )
@@ -367,6 +369,7 @@ COUNT_ERRORS = {
     "min_value": "Must be 0 or more.",
     "max_value": f"Must be at most {MAX_COUNT}.",
 }
+SOURCE_COUNT_ERRORS = {**COUNT_ERRORS, "max_value": f"Must be at most {MAX_SOURCES}."}
 
 
 class IncidentFilterSet(django_filters.FilterSet):
@@ -452,6 +455,15 @@ class IncidentFilterSet(django_filters.FilterSet):
         error_messages=COUNT_ERRORS,
         help_text="Whole number. Best fatality estimate at most this; "
         "incidents whose count is unknown never match.",
+    )
+    independent_sources_min = WholeNumberFilter(
+        field_name="independent_sources",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=MAX_SOURCES,
+        error_messages=SOURCE_COUNT_ERRORS,
+        help_text="Whole number. At least this many independent supporting sources: "
+        "sources that republish one another or report the same originator's claim count once.",
     )
     weapon = ChoiceListFilter(
         choices=Weapon.choices, what="a weapon", help_text="Weapon." + LIST_HELP

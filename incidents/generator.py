@@ -38,6 +38,7 @@ from incidents.models import (
     Source,
     Tag,
 )
+from incidents.provenance import refresh_independence_keys, refresh_independent_sources
 from incidents.search import refresh_search_documents
 from incidents.taxonomy import (
     ACLED_EVENT_TYPES,
@@ -772,6 +773,7 @@ def _saved_sources(specs: list[Source]) -> list[Named]:
     missing = [spec for spec in specs if spec.url not in existing]
     for row in Source.objects.bulk_create(missing, batch_size=1000):
         existing[row.url] = row.pk
+    refresh_independence_keys([row.pk for row in missing])
     return [Named(existing[spec.url], spec.publisher) for spec in specs]
 
 
@@ -1115,9 +1117,12 @@ def _insert(planned: list[Planned], report: Report) -> None:
         IncidentActor.objects.bulk_create(participants)
         Citation.objects.bulk_create(citations)
         TagLink.objects.bulk_create(tags)
-        # Bulk inserts send no signals: the text-search documents are written here, per batch,
-        # so that memory stays flat and each committed batch is searchable.
-        refresh_search_documents([item.incident.pk for item in planned])
+        # Bulk inserts send no signals: the text-search documents and the counts of independent
+        # sources are written here, per batch, so that memory stays flat and each committed
+        # batch is complete.
+        incident_ids = [item.incident.pk for item in planned]
+        refresh_search_documents(incident_ids)
+        refresh_independent_sources(incident_ids)
     report.incidents += len(planned)
     report.participants += len(participants)
     report.citations += len(citations)

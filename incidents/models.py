@@ -172,6 +172,33 @@ class Source(TimeStampedModel):
         if self.pk and self.republished_from_id == self.pk:
             raise ValidationError({"republished_from": "A source cannot republish itself."})
 
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "capture" in update_fields:
+            self._hash_capture()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "content_sha256"}
+        super().save(*args, **kwargs)
+
+    def _hash_capture(self) -> None:
+        """Record the SHA-256 of a newly attached capture; no capture, no hash.
+
+        Only a new file is hashed: hashing the stored one again would take in any later
+        change to it, which the recorded hash is there to reveal.
+        """
+        from incidents.provenance import sha256_of
+
+        if not self.capture:
+            self.content_sha256 = ""
+        elif not self.capture._committed:  # an upload, stored by this save
+            self.content_sha256 = sha256_of(self.capture)
+        elif self._state.adding or self.capture.name != self._stored_capture_name():
+            with self.capture.open("rb") as file:  # stored already, e.g. by capture.save()
+                self.content_sha256 = sha256_of(file)
+
+    def _stored_capture_name(self) -> str | None:
+        return Source.objects.filter(pk=self.pk).values_list("capture", flat=True).first()
+
 
 def _is_language_code(code: str) -> bool:
     import pycountry

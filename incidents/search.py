@@ -150,8 +150,9 @@ _deferral = threading.local()
 
 @contextmanager
 def refreshes_deferred() -> Iterator[None]:
-    """Skip the per-row refreshes of the signals; the caller refreshes in bulk afterwards
-    (bulk imports, which would otherwise rebuild a document for every actor row they touch)."""
+    """Skip the per-row refreshes of the signals (search documents here, independent-source
+    counts in incidents.provenance); the caller refreshes in bulk afterwards (bulk imports,
+    which would otherwise rebuild a document for every actor row they touch)."""
     _deferral.active = True
     try:
         yield
@@ -159,7 +160,7 @@ def refreshes_deferred() -> Iterator[None]:
         _deferral.active = False
 
 
-def _deferred() -> bool:
+def refreshes_are_deferred() -> bool:
     return getattr(_deferral, "active", False)
 
 
@@ -180,20 +181,20 @@ def connect_signals() -> None:
 
 
 def _incident_saved(sender, instance, update_fields=None, **kwargs) -> None:
-    if _deferred():
+    if refreshes_are_deferred():
         return
     if update_fields is None or DOCUMENT_FIELDS & set(update_fields):
         refresh_search_documents([instance.pk])
 
 
 def _participant_saved(sender, instance, **kwargs) -> None:
-    if _deferred():
+    if refreshes_are_deferred():
         return
     refresh_search_documents([instance.incident_id])
 
 
 def _participant_deleted(sender, instance, origin=None, **kwargs) -> None:
-    if _deferred():
+    if refreshes_are_deferred():
         return
     from incidents.models import Incident
 

@@ -20,7 +20,8 @@ from tests.factories import UserFactory
 FILTERS = [
     "date_after", "date_before", "event_type", "sub_event_type", "country", "admin1",
     "location", "actor", "perpetrator", "target", "source", "publisher", "fatalities_min",
-    "fatalities_max", "weapon", "outcome", "confidence", "tag", "bbox", "near", "q",
+    "fatalities_max", "independent_sources_min", "weapon", "outcome", "confidence", "tag",
+    "bbox", "near", "q",
     "updated_since", "status", "ordering", "cursor", "page_size", "format",
 ]  # fmt: skip
 
