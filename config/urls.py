@@ -7,7 +7,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 from accounts.views import api_token
 from core.views import healthz
-from incidents.views import home, incident_page
+from incidents.views import home, incident_bibtex, incident_csl_json, incident_page
 
 admin.site.site_header = f"{settings.TESSERA_NAME} administration"
 admin.site.site_title = settings.TESSERA_NAME
@@ -25,6 +25,8 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz/", healthz, name="healthz"),
     path("incidents/<str:public_id>/", incident_page, name="incident-page"),
+    path("incidents/<str:public_id>/cite.bib", incident_bibtex, name="incident-bibtex"),
+    path("incidents/<str:public_id>/cite.json", incident_csl_json, name="incident-csl-json"),
     path("account/login/", auth_views.LoginView.as_view(), name="login"),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/token/", api_token, name="api-token"),

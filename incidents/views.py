@@ -1,12 +1,104 @@
 from __future__ import annotations
 
-from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
 
-from incidents.models import Citation, Incident, IncidentActor
+from django.db.models import F, Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+from incidents import citing
+from incidents.models import Actor, Citation, Incident, IncidentActor, IncidentRelation, Source
+from incidents.taxonomy import PUBLIC_STATUSES, DatePrecision, RelationKind
 
 LATEST_COUNT = 20
+
+DATE_PRECISION_PHRASES = {
+    DatePrecision.DAY: "exact day",
+    DatePrecision.DAYS: "within a few days",
+    DatePrecision.WEEK: "within a week",
+    DatePrecision.MONTH: "within the month",
+    DatePrecision.YEAR: "within the year",
+}
+# How a related incident stands to the one on the page, by direction of the link.
+RELATED_AS = {
+    RelationKind.RESPONSE_TO: "In response to",
+    RelationKind.PART_OF_SERIES: "Part of a series with",
+    RelationKind.SAME_EVENT_AS: "Same event as",
+}
+RELATED_FROM = {**RELATED_AS, RelationKind.RESPONSE_TO: "Responded to by"}
+
+# Everything the page shows, in six queries whatever the number of actors, sources and links:
+# the incident with its places, tags, actors, citations with their sources, links each way.
+PAGE_QUERYSET = Incident.objects.select_related("location", "origin_location").prefetch_related(
+    "tags",
+    Prefetch("participants", IncidentActor.objects.select_related("actor")),
+    Prefetch(
+        "citations",
+        # The cited source, the two sources it may republish and who made each one's claim.
+        Citation.objects.select_related(
+            "source__originator",
+            "source__republished_from__originator",
+            "source__republished_from__republished_from__originator",
+        ),
+    ),
+    Prefetch(
+        "relations_from",
+        IncidentRelation.objects.filter(to_incident__status__in=PUBLIC_STATUSES).select_related(
+            "to_incident"
+        ),
+    ),
+    Prefetch(
+        "relations_to",
+        IncidentRelation.objects.filter(from_incident__status__in=PUBLIC_STATUSES).select_related(
+            "from_incident"
+        ),
+    ),
+)
+
+
+@dataclass
+class CitedSource:
+    """A citation as the page shows it, with the chain of sources behind the cited one."""
+
+    citation: Citation
+    republishes: list[Source]  # the sources the cited one copies, nearest first
+    chain_goes_on: bool  # the chain is longer than the page loads
+    originator: Actor | None  # who made the claim, as the earliest source that says so records
+
+
+@dataclass
+class RelatedIncident:
+    relation: str
+    incident: Incident
+
+
+def public_record(queryset: QuerySet[Incident]) -> Callable:
+    """Call the view with the public incident its URL names, looked up in `queryset`.
+
+    Drafts and records in review do not exist for the public (404). A duplicate merged into
+    another record answers with a permanent redirect to the same view of the kept record.
+    """
+
+    def decorator(view: Callable[[HttpRequest, Incident], HttpResponse]) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, public_id: str) -> HttpResponse:
+            incident = get_object_or_404(
+                queryset.public().annotate(kept_public_id=F("duplicate_of__public_id")),
+                public_id=public_id,
+            )
+            if incident.kept_public_id:
+                view_name = request.resolver_match.view_name
+                return redirect(view_name, incident.kept_public_id, permanent=True)
+            return view(request, incident)
+
+        return wrapper
+
+    return decorator
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -15,16 +107,71 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/home.html", {"latest": latest})
 
 
-def incident_page(request: HttpRequest, public_id: str) -> HttpResponse:
+@public_record(PAGE_QUERYSET)
+def incident_page(request: HttpRequest, incident: Incident) -> HttpResponse:
     """The permalink of a published (or retracted) incident: its record in plain language."""
-    incident = get_object_or_404(
-        Incident.objects.public()
-        .select_related("location", "origin_location")
-        .prefetch_related(
-            "tags",
-            Prefetch("participants", IncidentActor.objects.select_related("actor")),
-            Prefetch("citations", Citation.objects.select_related("source__republished_from")),
-        ),
-        public_id=public_id,
+    context = {
+        "incident": incident,
+        "date_precision": DATE_PRECISION_PHRASES[incident.date_precision],
+        "cited_sources": [cited_source(citation) for citation in incident.citations.all()],
+        "related": related_incidents(incident),
+        "permalink": citing.permalink(incident),
+        "citation": citing.citation_text(incident, timezone.localdate()),
+    }
+    return render(request, "pages/incident.html", context)
+
+
+@public_record(Incident.objects.all())
+def incident_bibtex(request: HttpRequest, incident: Incident) -> HttpResponse:
+    return _download(
+        citing.bibtex(incident, timezone.localdate()),
+        content_type="application/x-bibtex; charset=utf-8",
+        filename=f"{incident.public_id}.bib",
     )
-    return render(request, "pages/incident.html", {"incident": incident})
+
+
+@public_record(Incident.objects.all())
+def incident_csl_json(request: HttpRequest, incident: Incident) -> HttpResponse:
+    # A CSL-JSON file is a list of items, which is what Zotero and Pandoc import.
+    items = [citing.csl_json(incident, timezone.localdate())]
+    return _download(
+        json.dumps(items, ensure_ascii=False, indent=2) + "\n",
+        content_type="application/vnd.citationstyles.csl+json",
+        filename=f"{incident.public_id}.json",
+    )
+
+
+def _download(content: str, *, content_type: str, filename: str) -> HttpResponse:
+    return HttpResponse(
+        content.encode(),
+        content_type=content_type,
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )
+
+
+def cited_source(citation: Citation) -> CitedSource:
+    """Follow the source's republications as far as PAGE_QUERYSET loaded them."""
+    chain = [citation.source]
+    while chain[-1].republished_from_id and Source.republished_from.is_cached(chain[-1]):
+        chain.append(chain[-1].republished_from)
+    originator = next(
+        (source.originator for source in reversed(chain) if source.originator_id), None
+    )
+    return CitedSource(
+        citation=citation,
+        republishes=chain[1:],
+        chain_goes_on=bool(chain[-1].republished_from_id),
+        originator=originator,
+    )
+
+
+def related_incidents(incident: Incident) -> list[RelatedIncident]:
+    """The public incidents linked to this one, either way, oldest first."""
+    related = [
+        RelatedIncident(RELATED_AS[link.kind], link.to_incident)
+        for link in incident.relations_from.all()
+    ] + [
+        RelatedIncident(RELATED_FROM[link.kind], link.from_incident)
+        for link in incident.relations_to.all()
+    ]
+    return sorted(related, key=lambda row: (row.incident.date_start, row.incident.public_id))
