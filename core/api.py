@@ -19,6 +19,37 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_code = "precondition_required"
+    default_detail = (
+        "Send If-Match with the ETag of the version you are changing (from a GET), "
+        "so that no one else's change is overwritten."
+    )
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
+
+
+def require_if_match(request, etag: str, changed_since: str) -> None:
+    """Let an unsafe request through only if it names the current version (RFC 9110 If-Match).
+
+    `changed_since` explains a stale ETag to the client (who changed the record, and when).
+    """
+    header = request.headers.get("If-Match")
+    if not header:
+        raise PreconditionRequired()
+    # A weak tag never matches: If-Match compares strongly.
+    tags = {tag.strip() for tag in header.split(",")}
+    if "*" not in tags and etag not in tags:
+        raise PreconditionFailed(
+            f"The record changed since you read it ({changed_since}); its ETag is now {etag}. "
+            "Read it again and reapply your change."
+        )
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's handler, plus the model-level errors that would otherwise be a 500."""
     if isinstance(exc, ProtectedError):

@@ -1,19 +1,26 @@
 from __future__ import annotations
 
+import dataclasses
 from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.db import transaction
 from django.http import HttpRequest
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
+import incidents.admin_sources  # noqa: F401 (registers the sources' admin)
 from geo import gazetteer
 from geo.models import Location
-from incidents import admin_sources  # noqa: F401 (registers SourceAdmin)
+from incidents import admin_workflow
 from incidents.admin_csv import export_action, export_changelist, import_view
 from incidents.duplicates import likely_duplicates
+from incidents.history import BOOKKEEPING_FIELDS
 from incidents.models import (
     Actor,
     Citation,
@@ -23,8 +30,10 @@ from incidents.models import (
     Tag,
 )
 from incidents.presets import PRESETS
-from incidents.taxonomy import Claim
-from incidents.workflow import may_set_status, status_choices_for
+from incidents.taxonomy import PUBLIC_STATUSES, Claim
+from incidents.workflow import is_editor, status_choices_for, transition_errors
+
+WORKFLOW_FIELDS = ["status", "review_note", "retraction_reason", "duplicate_of"]
 
 
 class IncidentActorInline(admin.TabularInline):
@@ -85,9 +94,14 @@ class CountryFilter(admin.SimpleListFilter):
 
 
 class IncidentForm(forms.ModelForm):
-    """The incident form; it knows who fills it in, because status changes depend on that."""
+    """The incident form. It knows who fills it in, because status changes depend on that,
+    and which version was opened, so that it never overwrites a later save."""
 
     user = None
+    # Set when the form restores an earlier version from the history page.
+    reverting = False
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Incident
@@ -95,21 +109,78 @@ class IncidentForm(forms.ModelForm):
         widgets = {
             "title": forms.TextInput(attrs={"size": 80}),
             "summary": forms.Textarea(attrs={"rows": 4, "cols": 80}),
+            "review_note": forms.Textarea(attrs={"rows": 2, "cols": 80}),
+            "retraction_reason": forms.Textarea(attrs={"rows": 2, "cols": 80}),
         }
 
-    def clean_status(self) -> str:
-        status = self.cleaned_data["status"]
+    def __init__(self, *args, instance: Incident | None = None, **kwargs) -> None:
+        if self.reverting and instance is not None and instance.pk:
+            # A revert restores what the record said, not where it is in the workflow:
+            # moving it between statuses stays an editorial decision.
+            current = Incident.objects.get(pk=instance.pk)
+            for name in [*WORKFLOW_FIELDS, "version"]:
+                setattr(instance, name, getattr(current, name))
+        super().__init__(*args, instance=instance, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk:
+            self.refuse_if_saved_meanwhile()
         current = self.instance.status if self.instance.pk else None
-        if not may_set_status(self.user, current, status):
-            raise forms.ValidationError("Only editors can publish or retract incidents.")
-        return status
+        texts = ("review_note", "retraction_reason")
+        errors = transition_errors(
+            self.user,
+            current,
+            cleaned.get("status", current),
+            before={name: getattr(self.instance, name) for name in texts},
+            after={name: cleaned.get(name, "") for name in texts},
+        )
+        for field, message in errors.items():
+            self.add_error(field, message)
+        return cleaned
+
+    def refuse_if_saved_meanwhile(self) -> None:
+        # Locked until the admin's transaction ends, so two saves cannot both pass.
+        latest = (
+            Incident.objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .get(pk=self.instance.pk)
+        )
+        if self.cleaned_data.get("seen_version") == latest.version:
+            return
+        who = latest.updated_by.username if latest.updated_by else "An import"
+        raise forms.ValidationError(
+            f"{who} saved this incident at {latest.updated_at:%Y-%m-%d %H:%M:%S} UTC, "
+            f"after you opened it (it is now version {latest.version}). Your changes were not "
+            "saved, so that theirs are not lost: open the incident again, then redo yours.",
+            code="saved_meanwhile",
+        )
+
+
+class ChangedFieldsOnly(HistoricalRecordContextHelper):
+    """The history page's list of changes, without the fields every save changes."""
+
+    def context_for_delta_changes(self, delta):
+        changes = [change for change in delta.changes if change.field not in BOOKKEEPING_FIELDS]
+        return super().context_for_delta_changes(
+            dataclasses.replace(
+                delta, changes=changes, changed_fields=[change.field for change in changes]
+            )
+        )
 
 
 @admin.register(Incident)
 class IncidentAdmin(SimpleHistoryAdmin):
     form = IncidentForm
     change_list_template = "admin/incidents/incident/change_list.html"
-    actions = [export_action(name) for name in PRESETS]
+    actions = [
+        admin_workflow.submit_for_review,
+        admin_workflow.publish,
+        admin_workflow.retract,
+        *(export_action(name) for name in PRESETS),
+    ]
     inlines = [IncidentActorInline, CitationInline, IncidentRelationInline]
     autocomplete_fields = ["location", "origin_location", "tags"]
     list_display = [
@@ -141,9 +212,39 @@ class IncidentAdmin(SimpleHistoryAdmin):
         "actors__name",
         "actors__aliases",
     ]
-    readonly_fields = ["public_id", "created_at", "created_by", "updated_at", "updated_by"]
+    readonly_fields = [
+        "public_id",
+        "duplicate_of",
+        "independent_sources",
+        "version",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+    ]
     fieldsets = [
-        (None, {"fields": ["public_id", "title", "summary", "status", "confidence", "tags"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "public_id",
+                    "title",
+                    "summary",
+                    "status",
+                    "confidence",
+                    "tags",
+                    "seen_version",
+                ]
+            },
+        ),
+        (
+            "Review",
+            {
+                "description": "An editor sends a record back with a comment, and retracts "
+                "a published one with a reason that its public page shows.",
+                "fields": ["review_note", "retraction_reason", "duplicate_of"],
+            },
+        ),
         ("When", {"fields": [("date_start", "date_end", "date_precision")]}),
         (
             "What",
@@ -173,7 +274,11 @@ class IncidentAdmin(SimpleHistoryAdmin):
             "Record",
             {
                 "classes": ["collapse"],
-                "fields": [("created_at", "created_by"), ("updated_at", "updated_by")],
+                "fields": [
+                    ("created_at", "created_by"),
+                    ("updated_at", "updated_by"),
+                    ("version", "independent_sources"),
+                ],
             },
         ),
     ]
@@ -204,8 +309,51 @@ class IncidentAdmin(SimpleHistoryAdmin):
                 self.admin_site.admin_view(partial(import_view, self)),
                 name="incidents_incident_import",
             ),
+            path(
+                "<path:object_id>/retract/",
+                self.admin_site.admin_view(partial(admin_workflow.retract_view, self)),
+                name="incidents_incident_retract",
+            ),
+            path(
+                "<path:object_id>/merge/",
+                self.admin_site.admin_view(partial(admin_workflow.merge_view, self)),
+                name="incidents_incident_merge",
+            ),
         ]
         return extra + super().get_urls()
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return is_editor(request.user)
+
+    def get_actions(self, request: HttpRequest):
+        actions = super().get_actions(request)
+        # A published record is retracted, never deleted; "Retract" asks for the reason.
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        incident = self.get_object(request, unquote(object_id))
+        public = incident is not None and incident.status in PUBLIC_STATUSES
+        if public and self.has_delete_permission(request, incident):
+            return redirect("admin:incidents_incident_retract", incident.pk)
+        return super().delete_view(request, object_id, extra_context)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "may_publish": is_editor(request.user)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_form_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
+        request.reverting_incident = True
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_historical_record_context_helper(self, request: HttpRequest, historical_record):
+        return ChangedFieldsOnly(self.model, historical_record)
+
+    def view_on_site(self, incident: Incident) -> str | None:
+        if incident.status in PUBLIC_STATUSES:
+            return reverse("incident-page", args=[incident.public_id])
+        return None
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
         extra_context = {
@@ -218,6 +366,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
     def get_form(self, request: HttpRequest, obj: Incident | None = None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.user = request.user
+        form.reverting = getattr(request, "reverting_incident", False)
         if "status" in form.base_fields:
             # Offer only the statuses this user may choose; `clean_status` enforces the rule.
             form.base_fields["status"].widget.choices = status_choices_for(
@@ -230,6 +379,13 @@ class IncidentAdmin(SimpleHistoryAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+        if form.reverting:
+            self.message_user(
+                request,
+                "The record's fields are restored; its status, actors and citations are as "
+                "they were before the revert.",
+                messages.INFO,
+            )
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)

@@ -1,12 +1,54 @@
-"""Who may move an incident between statuses.
+"""The editorial workflow: who may move an incident from which status to which.
 
-Analysts write drafts and submit them for review; only editors (the `publish_incident`
-permission) put a record into, or take it out of, the public statuses.
+    draft ──submit──▶ in review ──publish──▶ published ──retract──▶ retracted
+      ▲                  │                      ▲                     │
+      └────send back─────┘                      └──────reinstate──────┘
+
+Analysts write drafts and submit them for review. Editors (the `publish_incident`
+permission) publish, send a record back to its author with a comment, retract a public
+record with a reason, and reinstate it. A public record never goes back to draft: its
+permalink may already be cited, so it can only be retracted, which keeps it as a tombstone.
+
+The admin form, the admin actions and the API all ask this module, so the rules live here.
 """
 
 from __future__ import annotations
 
-from incidents.taxonomy import PUBLIC_STATUSES, Status
+from dataclasses import dataclass
+
+from incidents.taxonomy import Status
+
+PUBLISH_PERMISSION = "incidents.publish_incident"
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    editors_only: bool
+    # The field that must carry a new text when the record makes this move.
+    needs: str = ""
+
+
+TRANSITIONS: dict[tuple[str | None, str], Transition] = {
+    (None, Status.DRAFT): Transition("create", editors_only=False),
+    (None, Status.IN_REVIEW): Transition("create for review", editors_only=False),
+    (None, Status.PUBLISHED): Transition("create as published", editors_only=True),
+    (Status.DRAFT, Status.IN_REVIEW): Transition("submit for review", editors_only=False),
+    (Status.IN_REVIEW, Status.DRAFT): Transition(
+        "send back", editors_only=True, needs="review_note"
+    ),
+    (Status.DRAFT, Status.PUBLISHED): Transition("publish", editors_only=True),
+    (Status.IN_REVIEW, Status.PUBLISHED): Transition("publish", editors_only=True),
+    (Status.PUBLISHED, Status.RETRACTED): Transition(
+        "retract", editors_only=True, needs="retraction_reason"
+    ),
+    (Status.RETRACTED, Status.PUBLISHED): Transition("reinstate", editors_only=True),
+}
+
+NEEDS_MESSAGES = {
+    "review_note": "Write a comment for the author when sending a record back.",
+    "retraction_reason": "Say why the incident is retracted.",
+}
 
 
 def sees_every_status(user) -> bool:
@@ -16,13 +58,49 @@ def sees_every_status(user) -> bool:
     )
 
 
+def is_editor(user) -> bool:
+    return bool(user is not None and user.has_perm(PUBLISH_PERMISSION))
+
+
 def may_set_status(user, current: str | None, new: str) -> bool:
-    if current == new or user.has_perm("incidents.publish_incident"):
+    """Whether `user` may move a record from `current` (None: a new record) to `new`."""
+    if current == new:
         return True
-    return current not in PUBLIC_STATUSES and new not in PUBLIC_STATUSES
+    transition = TRANSITIONS.get((current, new))
+    return transition is not None and (not transition.editors_only or is_editor(user))
 
 
 def status_choices_for(user, current: str | None) -> list[tuple[str, str]]:
     return [
         (value, label) for value, label in Status.choices if may_set_status(user, current, value)
     ]
+
+
+def transition_errors(
+    user, current: str | None, new: str, *, before: dict[str, str], after: dict[str, str]
+) -> dict[str, str]:
+    """What is wrong with moving a record from `current` to `new`, by field; empty if nothing.
+
+    `before` and `after` hold the record's review_note and retraction_reason before and
+    after the change: a move that needs one of them needs a new text there.
+    """
+    if current == new:
+        return {}
+    if not may_set_status(user, current, new):
+        return {"status": refusal(user, current, new)}
+    needed = TRANSITIONS[(current, new)].needs
+    if needed:
+        text = (after.get(needed) or "").strip()
+        if not text or text == (before.get(needed) or "").strip():
+            return {needed: NEEDS_MESSAGES[needed]}
+    return {}
+
+
+def refusal(user, current: str | None, new: str) -> str:
+    transition = TRANSITIONS.get((current, new))
+    if transition is None:
+        record = f"A record that is {current}" if current else "A new record"
+        allowed = [target for (source, target) in TRANSITIONS if source == current]
+        hint = f" It can become: {', '.join(allowed)}." if allowed else ""
+        return f"{record} cannot become {new}.{hint}"
+    return f"Only editors can {transition.name} incidents."

@@ -4,12 +4,15 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from simple_history.utils import bulk_create_with_history
 
 from core.api import BriefRelatedField, LinesField, ModelValidationMixin
 from geo.api.serializers import LocationBriefSerializer
 from geo.models import Location
+from incidents import citing, provenance
 from incidents.models import (
     Actor,
     Citation,
@@ -21,7 +24,7 @@ from incidents.models import (
 )
 from incidents.search import refresh_search_documents
 from incidents.taxonomy import Claim
-from incidents.workflow import may_set_status
+from incidents.workflow import sees_every_status, transition_errors
 
 
 class ActorBriefSerializer(serializers.ModelSerializer):
@@ -160,6 +163,9 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
     actors = IncidentActorSerializer(source="participants", many=True, required=False)
     citations = CitationSerializer(many=True, required=False)
     relations = serializers.SerializerMethodField()
+    duplicate_of = IncidentBriefSerializer(read_only=True)
+    permalink = serializers.SerializerMethodField()
+    citation = serializers.SerializerMethodField()
 
     class Meta:
         model = Incident
@@ -187,16 +193,29 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
             "injured",
             "confidence",
             "status",
+            "review_note",
+            "retraction_reason",
+            "duplicate_of",
             "tags",
             "actors",
             "citations",
+            "independent_sources",
             "relations",
             "dataset",
             "dataset_event_id",
+            "permalink",
+            "citation",
+            "version",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["public_id", "created_at", "updated_at"]
+        read_only_fields = [
+            "public_id",
+            "independent_sources",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         extra_kwargs = {"date_end": {"required": False}}
         model_validation_exclude = ["public_id"]
 
@@ -205,7 +224,7 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
         """Everything the representation reads, in a fixed number of queries."""
         return (
             queryset.defer("search_document", "search_vector")
-            .select_related("location", "origin_location")
+            .select_related("location", "origin_location", "duplicate_of")
             .prefetch_related(
                 "tags",
                 Prefetch("participants", IncidentActor.objects.select_related("actor")),
@@ -237,11 +256,36 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
         ]
         return RelationSerializer(links, many=True, context=self.context).data
 
-    def validate_status(self, status: str) -> str:
+    def get_permalink(self, incident: Incident) -> str:
+        return citing.permalink(incident)
+
+    def get_citation(self, incident: Incident) -> str:
+        """How to cite this version of the record, accessed today."""
+        return citing.citation_text(incident, timezone.localdate())
+
+    def to_representation(self, incident: Incident) -> dict[str, Any]:
+        data = super().to_representation(incident)
+        if not sees_every_status(self.context["request"].user):
+            # The editors' comments to authors are part of the workflow, not of the record.
+            data.pop("review_note", None)
+        return data
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        workflow = ("review_note", "retraction_reason")
+        before = {name: getattr(self.instance, name, "") for name in workflow}
+        after = {name: attrs.get(name, before[name]) for name in workflow}
         current = self.instance.status if self.instance else None
-        if not may_set_status(self.context["request"].user, current, status):
-            raise serializers.ValidationError("Only editors can publish or retract incidents.")
-        return status
+        errors = transition_errors(
+            self.context["request"].user,
+            current,
+            attrs.get("status", current or Incident._meta.get_field("status").default),
+            before=before,
+            after=after,
+        )
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
     def validate_actors(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         seen = set()
@@ -262,7 +306,7 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
         related = self._pop_related(validated_data)
         user = self.context["request"].user
         incident = Incident.objects.create(**validated_data, created_by=user, updated_by=user)
-        self._write_related(incident, related)
+        self._write_related(incident, related, user)
         return incident
 
     @transaction.atomic
@@ -272,7 +316,7 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
             setattr(incident, field, value)
         incident.updated_by = self.context["request"].user
         incident.save()
-        self._write_related(incident, related)
+        self._write_related(incident, related, incident.updated_by)
         return incident
 
     @staticmethod
@@ -284,20 +328,48 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
         }
 
     @staticmethod
-    def _write_related(incident: Incident, related: dict[str, Any]) -> None:
-        """Replace the actors, citations and tags that the request gave."""
+    def _write_related(incident: Incident, related: dict[str, Any], user) -> None:
+        """Replace the actors, citations and tags that the request gave, with their history."""
         if "participants" in related:
             incident.participants.all().delete()
-            IncidentActor.objects.bulk_create(
-                IncidentActor(incident=incident, **row) for row in related["participants"]
+            bulk_create_with_history(
+                [IncidentActor(incident=incident, **row) for row in related["participants"]],
+                IncidentActor,
+                default_user=user,
             )
         if "citations" in related:
             incident.citations.all().delete()
-            Citation.objects.bulk_create(
-                Citation(incident=incident, **row) for row in related["citations"]
+            bulk_create_with_history(
+                [Citation(incident=incident, **row) for row in related["citations"]],
+                Citation,
+                default_user=user,
             )
+            provenance.refresh_independent_sources([incident.pk])
         if "tags" in related:
             incident.tags.set([Tag.objects.get_or_create(name=name)[0] for name in related["tags"]])
         if "participants" in related:
             # bulk_create sends no signals: the actors' names enter the search document here.
             refresh_search_documents([incident.pk])
+
+
+class HistoryChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    """One version of an incident: who saved it, when, and what changed from the one before."""
+
+    version = serializers.IntegerField()
+    date = serializers.DateTimeField(source="history_date")
+    user = serializers.CharField(source="history_user.username", default=None)
+    change = serializers.SerializerMethodField()
+    reason = serializers.CharField(source="history_change_reason", default=None)
+    status = serializers.CharField()
+    changes = HistoryChangeSerializer(many=True, source="field_changes")
+
+    CHANGE_NAMES = {"+": "created", "~": "changed", "-": "deleted"}
+
+    def get_change(self, record) -> str:
+        return self.CHANGE_NAMES[record.history_type]

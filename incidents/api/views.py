@@ -1,28 +1,46 @@
 from __future__ import annotations
 
+from django.db import transaction
 from django.http import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.pagination import CursorPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
-from core.api import BRIEF_PARAMETER, BriefListMixin, QSearchFilter
+from core.api import (
+    BRIEF_PARAMETER,
+    BriefListMixin,
+    Conflict,
+    QSearchFilter,
+    require_if_match,
+)
 from core.renderers import STREAMED_FORMATS, CSVRenderer, GeoJSONRenderer
 from incidents.api.serializers import (
     ActorBriefSerializer,
     ActorSerializer,
+    HistoryEntrySerializer,
     IncidentSerializer,
     SourceBriefSerializer,
     SourceSerializer,
 )
 from incidents.exports import streamed_incidents
 from incidents.filters import IncidentFilterSet
+from incidents.history import with_changes
+from incidents.merging import merge
 from incidents.models import Actor, Incident, Source
 from incidents.presets import PRESETS
 from incidents.presets.native import NATIVE
+from incidents.taxonomy import Status
+from incidents.workflow import is_editor
+
+# Writes that change a record the client has read: they must name its version (If-Match).
+VERSIONED_WRITES = ("PUT", "PATCH", "DELETE")
 
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
@@ -33,9 +51,48 @@ FORMAT_PARAMETER = OpenApiParameter(
 )
 
 
+def last_change(incident: Incident) -> str:
+    who = f" by {incident.updated_by.username}" if incident.updated_by else ""
+    return f"version {incident.version}, saved{who} at {incident.updated_at:%Y-%m-%d %H:%M:%S} UTC"
+
+
+class HistoryPagination(CursorPagination):
+    ordering = "-history_id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+class MergeSerializer(serializers.Serializer):
+    into = serializers.SlugRelatedField(
+        slug_field="public_id",
+        queryset=Incident.objects.all(),
+        help_text="The public id of the record that is kept.",
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "incidents" in self.context:
+            self.fields["into"].queryset = self.context["incidents"]
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag of the version being changed, from a GET; 428 without it, "
+    "412 when someone saved a newer version.",
+)
+
+
 @extend_schema_view(
     list=extend_schema(parameters=[FORMAT_PARAMETER]),
     retrieve=extend_schema(parameters=[FORMAT_PARAMETER]),
+    update=extend_schema(parameters=[IF_MATCH]),
+    partial_update=extend_schema(parameters=[IF_MATCH]),
+    destroy=extend_schema(parameters=[IF_MATCH]),
 )
 class IncidentViewSet(viewsets.ModelViewSet):
     """Armed-conflict incidents; anonymous users and researchers see published records."""
@@ -53,9 +110,20 @@ class IncidentViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         visible = Incident.objects.visible_to(self.request.user)
-        if self.streams():
+        if self.streams() or self.action == "history":
             return visible  # the export loads what its columns need
-        return IncidentSerializer.eager_load(visible, visible)
+        incidents = IncidentSerializer.eager_load(visible, visible)
+        if self.request.method in VERSIONED_WRITES:
+            # Locked until the write commits, so that of two writes naming the same version
+            # the second waits, then finds the version changed.
+            incidents = incidents.select_for_update(of=("self",))
+        return incidents
+
+    def get_object(self) -> Incident:
+        incident = super().get_object()
+        if self.request.method in VERSIONED_WRITES:
+            require_if_match(self.request, incident.etag, last_change(incident))
+        return incident
 
     def streams(self) -> bool:
         renderer = getattr(self.request, "accepted_renderer", None)
@@ -70,11 +138,105 @@ class IncidentViewSet(viewsets.ModelViewSet):
         return super().list(request, *args, **kwargs)
 
     def retrieve(self, request: Request, *args, **kwargs):
+        incident = self.get_object()
+        if incident.duplicate_of_id:
+            return self.redirect_to(incident.duplicate_of, request)
         if self.streams():
-            incident = self.get_object()
             single = self.get_queryset().filter(pk=incident.pk)
             return streamed_incidents(single, request.accepted_renderer.format)
-        return super().retrieve(request, *args, **kwargs)
+        return self.versioned(Response(self.get_serializer(incident).data), incident)
+
+    @staticmethod
+    def redirect_to(kept: Incident, request: Request) -> Response:
+        """A merged duplicate answers with the record it was merged into."""
+        path = reverse("incident-detail", kwargs={"public_id": kept.public_id})
+        query = request.META.get("QUERY_STRING")
+        location = request.build_absolute_uri(f"{path}?{query}" if query else path)
+        return Response(status=status.HTTP_301_MOVED_PERMANENTLY, headers={"Location": location})
+
+    @staticmethod
+    def versioned(response: Response, incident: Incident) -> Response:
+        response["ETag"] = incident.etag
+        return response
+
+    def perform_create(self, serializer) -> None:
+        serializer.save()
+        self.written = serializer.instance
+
+    def perform_update(self, serializer) -> None:
+        serializer.save()
+        self.written = serializer.instance
+
+    def create(self, request: Request, *args, **kwargs):
+        return self.versioned(super().create(request, *args, **kwargs), self.written)
+
+    @transaction.atomic
+    def update(self, request: Request, *args, **kwargs):
+        return self.versioned(super().update(request, *args, **kwargs), self.written)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "reason",
+                OpenApiTypes.STR,
+                description="Why a published incident is retracted (required for those; "
+                "also accepted in a JSON body).",
+            )
+        ],
+        responses={200: IncidentSerializer, 204: None},
+    )
+    @transaction.atomic
+    def destroy(self, request: Request, *args, **kwargs):
+        """Delete a draft; a published incident is retracted instead and stays citable."""
+        incident = self.get_object()
+        if incident.status == Status.RETRACTED:
+            raise Conflict(f"{incident.public_id} is already retracted.")
+        if incident.status != Status.PUBLISHED:
+            self.perform_destroy(incident)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        body = request.data if isinstance(request.data, dict) else {}
+        reason = str(body.get("reason") or request.query_params.get("reason") or "").strip()
+        if not reason:
+            raise ValidationError(
+                {"reason": ["A published incident is retracted, not deleted: say why."]}
+            )
+        serializer = self.get_serializer(
+            incident, data={"status": Status.RETRACTED, "retraction_reason": reason}, partial=True
+        )
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return self.versioned(Response(serializer.data), serializer.instance)
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True))
+    @action(detail=True, pagination_class=HistoryPagination, filter_backends=[])
+    def history(self, request: Request, public_id: str | None = None):
+        """Every version of the incident, newest first: who saved it, when, what changed."""
+        incident = self.get_object()
+        versions = incident.history.select_related("history_user").order_by("-history_id")
+        page = self.paginate_queryset(versions)
+        older = versions.filter(history_id__lt=page[-1].history_id).first() if page else None
+        entries = HistoryEntrySerializer(with_changes(page, older), many=True)
+        return self.get_paginated_response(entries.data)
+
+    @extend_schema(request=MergeSerializer, responses=IncidentSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def merge(self, request: Request, public_id: str | None = None):
+        """Editors: retract this incident as the same event as `into`, moving its citations."""
+        duplicate = self.get_object()
+        if not is_editor(request.user):
+            raise PermissionDenied("Only editors can merge incidents.")
+        form = MergeSerializer(
+            data=request.data, context={"incidents": self.get_queryset().filter(duplicate_of=None)}
+        )
+        form.is_valid(raise_exception=True)
+        kept = merge(
+            duplicate,
+            form.validated_data["into"],
+            user=request.user,
+            note=form.validated_data["note"],
+        )
+        kept = self.get_queryset().get(pk=kept.pk)
+        return self.versioned(Response(self.get_serializer(kept).data), kept)
 
     @extend_schema(
         parameters=[

@@ -53,6 +53,13 @@ class ResourceMatrix:
     def partial_payload(self) -> dict[str, Any]:
         raise NotImplementedError
 
+    def make_deletable_row(self) -> Any:
+        return self.make_row()
+
+    def write_headers(self, row: Any) -> dict[str, str]:
+        """Headers a client sends to change `row` (e.g. If-Match with its ETag)."""
+        return {}
+
     @pytest.mark.parametrize("role", ROLES)
     def test_list(self, role):
         row = self.make_row()
@@ -74,14 +81,18 @@ class ResourceMatrix:
     @pytest.mark.parametrize("role", ROLES)
     def test_update(self, role):
         row = self.make_row()
-        response = api_client(role).put(self.row_url(row), self.update_payload(row), format="json")
+        response = api_client(role).put(
+            self.row_url(row), self.update_payload(row), format="json", **self.write_headers(row)
+        )
         assert response.status_code == EXPECTED_STATUS["update"][role], response.content
 
     @pytest.mark.parametrize("role", ROLES)
     def test_partial_update(self, role):
         row = self.make_row()
         payload = self.partial_payload()
-        response = api_client(role).patch(self.row_url(row), payload, format="json")
+        response = api_client(role).patch(
+            self.row_url(row), payload, format="json", **self.write_headers(row)
+        )
         assert response.status_code == EXPECTED_STATUS["partial_update"][role], response.content
         row.refresh_from_db()
         changed = all(str(getattr(row, k)) == str(v) for k, v in self.partial_stored().items())
@@ -89,8 +100,8 @@ class ResourceMatrix:
 
     @pytest.mark.parametrize("role", ROLES)
     def test_delete(self, role):
-        row = self.make_row()
-        response = api_client(role).delete(self.row_url(row))
+        row = self.make_deletable_row()
+        response = api_client(role).delete(self.row_url(row), **self.write_headers(row))
         assert response.status_code == EXPECTED_STATUS["delete"][role]
         assert type(row).objects.filter(pk=row.pk).exists() is (response.status_code != 204)
 

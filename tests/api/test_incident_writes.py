@@ -24,6 +24,12 @@ def client_for(role: str) -> APIClient:
     return client
 
 
+def current(incident: Incident) -> dict[str, str]:
+    """The If-Match header that names the incident's version as it is now."""
+    incident.refresh_from_db()
+    return {"HTTP_IF_MATCH": incident.etag}
+
+
 def payload(**fields):
     return {
         "title": "Rockets near the base",
@@ -103,11 +109,11 @@ def test_analyst_cannot_publish_through_the_api():
     draft = IncidentFactory(status="in review")
 
     response = client_for("analyst").patch(
-        f"{URL}{draft.public_id}/", {"status": "published"}, format="json"
+        f"{URL}{draft.public_id}/", {"status": "published"}, format="json", **current(draft)
     )
 
     assert response.status_code == 400
-    assert response.json()["status"] == ["Only editors can publish or retract incidents."]
+    assert response.json()["status"] == ["Only editors can publish incidents."]
     draft.refresh_from_db()
     assert draft.status == "in review"
 
@@ -116,7 +122,7 @@ def test_editor_publishes_through_the_api():
     draft = IncidentFactory(status="in review")
 
     response = client_for("editor").patch(
-        f"{URL}{draft.public_id}/", {"status": "published"}, format="json"
+        f"{URL}{draft.public_id}/", {"status": "published"}, format="json", **current(draft)
     )
 
     assert response.status_code == 200
@@ -129,10 +135,11 @@ def test_partial_update_keeps_actors_unless_given():
     IncidentActorFactory(incident=incident)
     client = client_for("analyst")
 
-    client.patch(f"{URL}{incident.public_id}/", {"title": "New title"}, format="json")
+    url = f"{URL}{incident.public_id}/"
+    client.patch(url, {"title": "New title"}, format="json", **current(incident))
     assert incident.participants.count() == 1
 
-    client.patch(f"{URL}{incident.public_id}/", {"actors": []}, format="json")
+    client.patch(url, {"actors": []}, format="json", **current(incident))
     assert incident.participants.count() == 0
 
 
@@ -220,6 +227,7 @@ def test_actor_sides_are_read_and_written():
         f"{URL}{incident.public_id}/",
         {"actors": [{"actor": actor.pk, "role": "party", "attribution": "confirmed", "side": "A"}]},
         format="json",
+        **current(incident),
     )
 
     assert response.json()["actors"][0]["side"] == "A"

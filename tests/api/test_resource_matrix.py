@@ -20,8 +20,15 @@ class TestIncidents(ResourceMatrix):
         IncidentActorFactory(incident=incident)
         return incident
 
+    def make_deletable_row(self):
+        # A published incident is retracted, not deleted (tests/api/test_incident_workflow.py).
+        return IncidentFactory(status="draft")
+
     def row_url(self, row) -> str:
         return f"{self.base_url}{row.public_id}/"
+
+    def write_headers(self, row) -> dict[str, str]:
+        return {"HTTP_IF_MATCH": row.etag}
 
     def create_payload(self) -> dict[str, Any]:
         place, actor, source = LocationFactory(), ActorFactory(), SourceFactory()

@@ -70,6 +70,9 @@ def change_form_data(incident, **fields: Any) -> dict[str, Any]:
         outcome=incident.outcome,
         damage=incident.damage,
         geo_precision=incident.geo_precision,
+        review_note=incident.review_note,
+        retraction_reason=incident.retraction_reason,
+        seen_version=incident.version,
     )
     for prefix in INLINE_PREFIXES:
         count = getattr(incident, prefix).count()

@@ -1,0 +1,78 @@
+"""Merging duplicates: two records of the same event become one, and nothing cited is lost.
+
+The duplicate is not deleted. It is retracted with a pointer to the record that is kept
+(`duplicate_of`), so its public id still resolves: its permalink and API detail redirect to
+the kept record. Its citations move to the kept record, and the two are linked as
+"same event as".
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from incidents.models import Citation, Incident, IncidentRelation
+from incidents.taxonomy import RelationKind, Status
+from incidents.workflow import is_editor
+
+
+def merge_problems(duplicate: Incident, kept: Incident) -> str:
+    """Why `duplicate` cannot be merged into `kept`; empty when it can."""
+    if duplicate.pk == kept.pk:
+        return "A record cannot be merged into itself."
+    if duplicate.duplicate_of_id:
+        return f"{duplicate.public_id} is already merged into {duplicate.duplicate_of.public_id}."
+    if kept.duplicate_of_id:
+        return (
+            f"{kept.public_id} is itself merged into {kept.duplicate_of.public_id}; "
+            "merge into that record."
+        )
+    if kept.status == Status.RETRACTED:
+        return f"{kept.public_id} is retracted; merge into a record that is kept."
+    return ""
+
+
+@transaction.atomic
+def merge(duplicate: Incident, kept: Incident, *, user, note: str = "") -> Incident:
+    """Retract `duplicate` as the same event as `kept`, moving its citations to `kept`."""
+    if not is_editor(user):
+        raise PermissionError("Only editors can merge incidents.")
+    locked = Incident.objects.select_for_update().in_bulk([duplicate.pk, kept.pk])
+    duplicate, kept = locked[duplicate.pk], locked[kept.pk]
+    problem = merge_problems(duplicate, kept)
+    if problem:
+        raise ValidationError(problem)
+
+    already_cited = set(kept.citations.values_list("source_id", "quote"))
+    for citation in Citation.objects.filter(incident=duplicate):
+        citation._history_user = user
+        if (citation.source_id, citation.quote) in already_cited:
+            citation.delete()
+        else:
+            citation.incident = kept
+            citation.save()
+    IncidentRelation.objects.get_or_create(
+        from_incident=duplicate, to_incident=kept, kind=RelationKind.SAME_EVENT_AS
+    )
+    # Records merged into the duplicate earlier now point at the record that is kept.
+    for earlier in Incident.objects.filter(duplicate_of=duplicate):
+        earlier.duplicate_of = kept
+        earlier.updated_by = user
+        earlier._history_user = user
+        earlier.save()
+
+    reason = f"Same event as {kept.public_id}."
+    duplicate.status = Status.RETRACTED
+    duplicate.retraction_reason = f"{reason} {note.strip()}".strip()
+    duplicate.duplicate_of = kept
+    duplicate.updated_by = user
+    duplicate._history_user = user
+    duplicate._change_reason = f"Merged into {kept.public_id}"
+    duplicate.save()
+
+    # The kept record changed too (it gained citations): a new version that sync clients see.
+    kept.updated_by = user
+    kept._history_user = user
+    kept._change_reason = f"{duplicate.public_id} merged into this record"
+    kept.save()
+    return kept

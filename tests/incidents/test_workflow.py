@@ -1,0 +1,258 @@
+"""The editorial workflow in the admin: who may move a record from which status to which."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.test import Client
+from django.urls import reverse
+
+from incidents.models import Incident
+from incidents.taxonomy import Status
+from tests.factories import IncidentFactory, LocationFactory
+from tests.incidents.admin_forms import change_form_data, incident_form_data
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:incidents_incident_add")
+CHANGELIST_URL = reverse("admin:incidents_incident_changelist")
+STATUSES = [Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED, Status.RETRACTED]
+
+# Every move each role may make; every other move between two statuses is refused.
+ALLOWED_MOVES = {
+    "analyst": {(Status.DRAFT, Status.IN_REVIEW)},
+    "editor": {
+        (Status.DRAFT, Status.IN_REVIEW),
+        (Status.IN_REVIEW, Status.DRAFT),
+        (Status.DRAFT, Status.PUBLISHED),
+        (Status.IN_REVIEW, Status.PUBLISHED),
+        (Status.PUBLISHED, Status.RETRACTED),
+        (Status.RETRACTED, Status.PUBLISHED),
+    },
+}
+ALLOWED_NEW = {
+    "analyst": {Status.DRAFT, Status.IN_REVIEW},
+    "editor": {Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED},
+}
+
+
+def change_url(incident: Incident) -> str:
+    return reverse("admin:incidents_incident_change", args=[incident.pk])
+
+
+def with_texts(**fields) -> dict:
+    """The comment or reason a move needs, so that only the role decides."""
+    return {"review_note": "Please add the second source.", "retraction_reason": "Misdated."} | (
+        fields
+    )
+
+
+@pytest.mark.parametrize("role", ["analyst", "editor"])
+@pytest.mark.parametrize(("current", "new"), list(itertools.permutations(STATUSES, 2)))
+def test_role_and_transition_matrix_in_the_admin(role, current, new, request):
+    client = request.getfixturevalue(f"{role}_client")
+    incident = IncidentFactory(status=current)
+
+    response = client.post(
+        change_url(incident), change_form_data(incident, **with_texts(status=new))
+    )
+
+    incident.refresh_from_db()
+    if (current, new) in ALLOWED_MOVES[role]:
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        assert incident.status == new
+    else:
+        assert response.status_code == 200
+        assert "status" in response.context["adminform"].form.errors
+        assert incident.status == current
+
+
+@pytest.mark.parametrize("role", ["analyst", "editor"])
+@pytest.mark.parametrize("status", STATUSES)
+def test_role_and_status_of_a_new_record_in_the_admin(role, status, request):
+    client = request.getfixturevalue(f"{role}_client")
+
+    response = client.post(
+        ADD_URL, incident_form_data(LocationFactory(), **with_texts(status=status))
+    )
+
+    if status in ALLOWED_NEW[role]:
+        assert response.status_code == 302
+        assert Incident.objects.get().status == status
+    else:
+        assert response.status_code == 200
+        assert "status" in response.context["adminform"].form.errors
+        assert not Incident.objects.exists()
+
+
+def test_sending_back_needs_a_comment_for_the_author(editor_client):
+    incident = IncidentFactory(status=Status.IN_REVIEW)
+
+    silent = editor_client.post(
+        change_url(incident), change_form_data(incident, status="draft", review_note="")
+    )
+    commented = editor_client.post(
+        change_url(incident),
+        change_form_data(incident, status="draft", review_note="Which base? Two are named."),
+    )
+
+    assert silent.status_code == 200
+    assert silent.context["adminform"].form.errors["review_note"] == [
+        "Write a comment for the author when sending a record back."
+    ]
+    assert commented.status_code == 302
+    incident.refresh_from_db()
+    assert (incident.status, incident.review_note) == ("draft", "Which base? Two are named.")
+
+
+def test_retracting_needs_a_reason(editor_client):
+    incident = IncidentFactory(status=Status.PUBLISHED)
+
+    response = editor_client.post(
+        change_url(incident), change_form_data(incident, status="retracted", retraction_reason="")
+    )
+
+    assert response.context["adminform"].form.errors["retraction_reason"] == [
+        "Say why the incident is retracted."
+    ]
+    incident.refresh_from_db()
+    assert incident.status == "published"
+
+
+def test_analyst_is_offered_only_the_moves_they_may_make(analyst_client):
+    draft = IncidentFactory(status="draft")
+
+    form = analyst_client.get(change_url(draft)).context["adminform"].form
+
+    assert [value for value, _ in form.fields["status"].widget.choices] == ["draft", "in review"]
+
+
+def test_analyst_can_correct_a_published_incident_without_unpublishing_it(analyst_client):
+    published = IncidentFactory(status="published")
+
+    kept = analyst_client.post(
+        change_url(published), change_form_data(published, title="Corrected title")
+    )
+    published.refresh_from_db()
+    unpublished = analyst_client.post(
+        change_url(published), change_form_data(published, status="draft")
+    )
+
+    assert kept.status_code == 302
+    assert unpublished.status_code == 200
+    published.refresh_from_db()
+    assert (published.title, published.status) == ("Corrected title", "published")
+
+
+def run_action(client: Client, action: str, incidents, *, follow: bool = False, **extra):
+    return client.post(
+        CHANGELIST_URL,
+        {"action": action, ACTION_CHECKBOX_NAME: [i.pk for i in incidents], **extra},
+        follow=follow,
+    )
+
+
+def test_editor_publishes_a_selection_and_is_told_what_was_left(editor_client):
+    ready = IncidentFactory.create_batch(2, status=Status.IN_REVIEW)
+    retracted = IncidentFactory(status=Status.RETRACTED)
+
+    response = run_action(editor_client, "publish", [*ready, retracted], follow=True)
+
+    assert [i.status for i in Incident.objects.filter(pk__in=[r.pk for r in ready])] == [
+        "published",
+        "published",
+    ]
+    retracted.refresh_from_db()
+    assert retracted.status == "retracted"
+    messages = [str(m) for m in response.context["messages"]]
+    assert "Published 2 incidents." in messages
+    assert any(retracted.public_id in m and m.startswith("Not published") for m in messages)
+
+
+def test_editor_retracts_a_selection_after_giving_a_reason(editor_client):
+    published = IncidentFactory.create_batch(2, status=Status.PUBLISHED)
+
+    asked = run_action(editor_client, "retract", published)
+    done = run_action(editor_client, "retract", published, apply="1", reason="Double-counted.")
+
+    assert asked.status_code == 200
+    assert "reason" in asked.context["form"].fields
+    assert done.status_code == 302
+    assert set(Incident.objects.values_list("status", "retraction_reason")) == {
+        ("retracted", "Double-counted.")
+    }
+
+
+def test_analysts_have_no_publish_or_retract_actions(analyst_client, editor_client):
+    def actions(client):
+        return {
+            value
+            for value, _ in client.get(CHANGELIST_URL)
+            .context["action_form"]
+            .fields["action"]
+            .choices
+        }
+
+    assert {"publish", "retract"} <= actions(editor_client)
+    assert not {"publish", "retract", "delete_selected"} & actions(analyst_client)
+    assert "submit_for_review" in actions(analyst_client)
+
+
+def test_analyst_cannot_publish_through_the_action(analyst_client):
+    incident = IncidentFactory(status=Status.IN_REVIEW)
+
+    run_action(analyst_client, "publish", [incident])
+
+    incident.refresh_from_db()
+    assert incident.status == Status.IN_REVIEW
+
+
+def test_deleting_a_published_incident_in_the_admin_retracts_it(editor_client):
+    incident = IncidentFactory(status=Status.PUBLISHED)
+    delete_url = reverse("admin:incidents_incident_delete", args=[incident.pk])
+
+    asked = editor_client.get(delete_url, follow=True)
+    done = editor_client.post(
+        reverse("admin:incidents_incident_retract", args=[incident.pk]),
+        {"reason": "The sources describe the 4 January attack."},
+    )
+
+    assert asked.redirect_chain[-1][0] == reverse(
+        "admin:incidents_incident_retract", args=[incident.pk]
+    )
+    assert done.status_code == 302
+    incident.refresh_from_db()
+    assert incident.status == "retracted"
+    assert incident.retraction_reason == "The sources describe the 4 January attack."
+
+
+def test_a_draft_is_deleted_for_real_and_its_history_says_who(editor, editor_client):
+    draft = IncidentFactory(status=Status.DRAFT)
+
+    editor_client.post(reverse("admin:incidents_incident_delete", args=[draft.pk]), {"post": "yes"})
+
+    assert not Incident.objects.filter(pk=draft.pk).exists()
+    deleted = Incident.history.filter(id=draft.pk, history_type="-")
+    assert [version.history_user for version in deleted] == [editor]
+
+
+def test_analyst_cannot_delete_incidents(analyst_client):
+    for incident in (IncidentFactory(status="published"), IncidentFactory(status="draft")):
+        response = analyst_client.post(
+            reverse("admin:incidents_incident_delete", args=[incident.pk]), {"post": "yes"}
+        )
+
+        assert response.status_code == 403
+        assert Incident.objects.filter(pk=incident.pk).exists()
+
+
+def test_researcher_cannot_use_the_admin(researcher):
+    client = Client()
+    client.force_login(researcher)
+
+    response = client.get(CHANGELIST_URL)
+
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
