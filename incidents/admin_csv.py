@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from pathlib import PurePosixPath
 
 from django import forms
 from django.contrib import messages
@@ -77,8 +78,10 @@ def import_view(model_admin, request: HttpRequest) -> HttpResponse:
         return _confirm(model_admin, request, context)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        # Under its own name too: the history of what it imports names the file.
         stored = default_storage.save(
-            f"{UPLOADS}/{uuid.uuid4().hex}.csv", form.cleaned_data["file"]
+            f"{UPLOADS}/{uuid.uuid4().hex}_{PurePosixPath(upload.name).name}", upload
         )
         options = _options(form.cleaned_data)
         try:
@@ -113,7 +116,13 @@ def _run(stored: str, options: dict, request: HttpRequest, *, dry_run: bool):
         create_missing=options["create_missing"],
         skip_bad_rows=options["skip_bad_rows"],
         user=request.user,
+        file_name=_uploaded_name(stored),
     )
+
+
+def _uploaded_name(stored: str) -> str:
+    """The name the editor's file had (the storage may have made it safe to store)."""
+    return PurePosixPath(stored).name.partition("_")[2]
 
 
 def _confirm(model_admin, request: HttpRequest, context: dict) -> HttpResponse:

@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import unicodedata
 from collections.abc import Callable, Iterable
+from functools import cache
 
 from geo import gazetteer
 from incidents.presets.base import CellError, ImportedIncident
@@ -94,8 +95,13 @@ def fold(text: str) -> str:
     )
 
 
+@cache
 def admin1_code(country: str, name: str) -> str:
-    """The ISO 3166-2 code of `country`'s admin-1 area called `name`, or "" if none is."""
+    """The ISO 3166-2 code of `country`'s admin-1 area called `name`, or "" if none is.
+
+    Remembered: a file names the same few areas over and over, and each lookup folds every
+    area name of the country.
+    """
     wanted = fold(name)
     if not wanted or not country:
         return ""

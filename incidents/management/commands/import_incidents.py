@@ -1,3 +1,6 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from incidents.imports import import_incidents
@@ -24,8 +27,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--skip-bad-rows", action="store_true", help="Write the good rows, report the rest."
         )
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help="Who the history of the imported records names; nobody when left out.",
+        )
 
-    def handle(self, *args, file, format, dry_run, no_create, skip_bad_rows, **options):
+    def handle(self, *args, file, format, dry_run, no_create, skip_bad_rows, user, **options):
+        user = self._user(user) if user else None
         try:
             with open(file, encoding="utf-8-sig", newline="") as handle:
                 report = import_incidents(
@@ -34,6 +43,8 @@ class Command(BaseCommand):
                     dry_run=dry_run,
                     create_missing=not no_create,
                     skip_bad_rows=skip_bad_rows,
+                    user=user,
+                    file_name=Path(file).name,
                     progress=self._progress,
                 )
         except OSError as error:
@@ -43,6 +54,13 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if report.problems and not report.written and not dry_run:
             raise CommandError("Import refused; nothing was written.")
+
+    def _user(self, username: str):
+        User = get_user_model()
+        try:
+            return User.objects.get(**{User.USERNAME_FIELD: username})
+        except User.DoesNotExist as error:
+            raise CommandError(f"There is no user “{username}”.") from error
 
     def _progress(self, rows: int) -> None:
         self.stderr.write(f"\r{rows} rows read", ending="")
