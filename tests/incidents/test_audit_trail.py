@@ -213,3 +213,11 @@ def test_second_of_two_admin_sessions_editing_the_same_incident_is_refused(analy
         "Eight rounds of indirect fire",
         "Rockets",
     ]
+
+
+def test_the_public_page_links_to_the_history(client):
+    incident = IncidentFactory(status="published")
+
+    page = client.get(reverse("incident-page", args=[incident.public_id])).content.decode()
+
+    assert f'href="/api/v1/incidents/{incident.public_id}/history/"' in page
