@@ -81,6 +81,7 @@ def _columns(base_url: str) -> list[tuple[str, str]]:
         ("injured", "i.injured"),
         ("confidence", text("i.confidence")),
         ("status", text("i.status")),
+        ("retraction_reason", text("i.retraction_reason")),
         ("tags", text("t.tags")),
         ("actors", text("a.actors")),
         ("actor_types", text("a.actor_types")),

@@ -216,6 +216,7 @@ COLUMNS = [
     _field("injured", read_count),
     _field("confidence"),
     _field("status"),
+    _field("retraction_reason"),
     Column("tags", lambda i: join_lines(tag.name for tag in related(i, "tags")), _set_tags),
     Column(
         "actors",

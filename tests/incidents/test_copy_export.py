@@ -80,6 +80,8 @@ def awkward():
         munition_count=0,
         fatalities_best=3,
         injured=None,
+        status="retracted",
+        retraction_reason="=Misdated;\nsee the 4 January report",
         dataset="ucdp",
         dataset_event_id="-42",
         dataset_fields={

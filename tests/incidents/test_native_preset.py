@@ -25,6 +25,9 @@ def empty_database() -> None:
 
 
 def test_native_export_imported_into_an_empty_database_exports_identically(seeded):
+    Incident.objects.filter(public_id="IRQ-2022-00001").update(
+        status="retracted", retraction_reason="Misdated: it happened on 4 January."
+    )
     first = native_export()
     empty_database()
 
@@ -36,6 +39,7 @@ def test_native_export_imported_into_an_empty_database_exports_identically(seede
     green_village = Incident.objects.get(public_id="SYR-2022-00001")
     assert green_village.origin_location.name == "al-Mayadeen"
     assert Actor.objects.get(name="US-led Coalition (CJTF-OIR)").actor_type == 8
+    assert Incident.objects.get(public_id="IRQ-2022-00001").retraction_reason.startswith("Misdated")
 
 
 def test_reimporting_a_native_file_updates_the_same_incidents(seeded):
