@@ -8,29 +8,33 @@ that the API shows.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 # Every save changes these; listing them would hide the real changes.
 BOOKKEEPING_FIELDS = ["version", "updated_at", "updated_by"]
+# The editors' comments to authors: part of the workflow, shown to analysts and editors only.
+EDITORIAL_FIELDS = ["review_note"]
 
 
-def with_changes(records: list, older: Any | None) -> list:
+def with_changes(records: list, older: Any | None, *, hidden: Iterable[str] = ()) -> list:
     """Give each version (newest first) its `field_changes` since the version before it.
 
     `older` is the version before the last one of `records` (None when the last one is the
     first version), so that a page of versions needs one extra row, not one query each.
+    Changes of the fields in `hidden` are left out.
     """
     befores = [*records[1:], older]
     for record, before in zip(records, befores, strict=True):
-        record.field_changes = changes_between(before, record)
+        record.field_changes = changes_between(before, record, hidden=hidden)
     return records
 
 
-def changes_between(before, after) -> list[dict[str, Any]]:
+def changes_between(before, after, *, hidden: Iterable[str] = ()) -> list[dict[str, Any]]:
     if before is None or after.history_type == "-":
         return []
     delta = after.diff_against(
-        before, excluded_fields=BOOKKEEPING_FIELDS, foreign_keys_are_objs=False
+        before, excluded_fields=[*BOOKKEEPING_FIELDS, *hidden], foreign_keys_are_objs=False
     )
     return [
         {"field": change.field, "old": _plain(change.old), "new": _plain(change.new)}

@@ -740,13 +740,14 @@ class _Importer:
         stamped = []
         for incident, imported in rows:
             # A restored record keeps its dates; one the file changed was updated now.
-            if imported.timestamps and (incident.restored or not incident.changed):
+            if not imported.timestamps or not (incident.restored or not incident.changed):
+                continue
+            if any(getattr(incident, name) != value for name, value in imported.timestamps.items()):
                 for name, value in imported.timestamps.items():
                     setattr(incident, name, value)
                 stamped.append(incident)
-        if stamped:
-            # bulk_update, unlike save(), leaves auto_now alone.
-            Incident.objects.bulk_update(stamped, ["created_at", "updated_at"])
+        # Dates are bookkeeping, not a change of the record: its version stays.
+        _update_columns(stamped, ["created_at", "updated_at"], raise_version=False)
 
     def _assign_public_ids(self, incidents: list[Incident]) -> None:
         by_prefix: dict[str, list[Incident]] = {}
@@ -901,41 +902,44 @@ def _update_incidents(incidents: list[Incident]) -> None:
     for incident in incidents:
         incident.version = incident.read_version + 1
         groups.setdefault(frozenset(incident.changed_fields), []).append(incident)
+    for names, group in groups.items():
+        fields = sorted({*_field_names(names), "updated_at", "updated_by"})
+        _update_columns(group, fields, raise_version=True)
+
+
+def _update_columns(incidents: list[Incident], names: list[str], *, raise_version: bool) -> None:
+    """Write the fields `names` of `incidents` with one UPDATE … FROM (VALUES …) per chunk."""
+    if not incidents:
+        return
     connection = connections[Incident.objects.db]
     quote = connection.ops.quote_name
-    for names, group in groups.items():
-        fields = [Incident._meta.pk] + [
-            Incident._meta.get_field(name)
-            for name in sorted({*_field_names(names), "updated_at", "updated_by"})
-        ]
-        if connection.vendor == "postgresql":
-            # VALUES has no column types of its own: a column of NULLs would be text.
-            cells = [f"%s::{model_field.cast_db_type(connection)}" for model_field in fields]
-        else:
-            cells = ["%s"] * len(fields)
-        row = f"({', '.join(cells)})"
-        assignments = ", ".join(
-            f"{quote(model_field.column)} = v.column{index}"
-            for index, model_field in enumerate(fields, start=1)
-            if not model_field.primary_key
-        )
-        per_statement = max(1, (connection.features.max_query_params or 65535) // len(fields))
-        with connection.cursor() as cursor:
-            for start in range(0, len(group), per_statement):
-                chunk = group[start : start + per_statement]
-                cursor.execute(
-                    f"UPDATE {quote(Incident._meta.db_table)} AS t SET {assignments}, "
-                    f"{quote('version')} = t.{quote('version')} + 1 "
-                    f"FROM (VALUES {', '.join([row] * len(chunk))}) AS v "
-                    f"WHERE t.{quote(Incident._meta.pk.column)} = v.column1",
-                    [
-                        model_field.get_db_prep_save(
-                            getattr(incident, model_field.attname), connection
-                        )
-                        for incident in chunk
-                        for model_field in fields
-                    ],
-                )
+    fields = [Incident._meta.pk] + [Incident._meta.get_field(name) for name in names]
+    version = f", {quote('version')} = t.{quote('version')} + 1" if raise_version else ""
+    if connection.vendor == "postgresql":
+        # VALUES has no column types of its own: a column of NULLs would be text.
+        cells = [f"%s::{model_field.cast_db_type(connection)}" for model_field in fields]
+    else:
+        cells = ["%s"] * len(fields)
+    row = f"({', '.join(cells)})"
+    assignments = ", ".join(
+        f"{quote(model_field.column)} = v.column{index}"
+        for index, model_field in enumerate(fields, start=1)
+        if not model_field.primary_key
+    )
+    per_statement = max(1, (connection.features.max_query_params or 65535) // len(fields))
+    with connection.cursor() as cursor:
+        for start in range(0, len(incidents), per_statement):
+            chunk = incidents[start : start + per_statement]
+            cursor.execute(
+                f"UPDATE {quote(Incident._meta.db_table)} AS t SET {assignments}{version} "
+                f"FROM (VALUES {', '.join([row] * len(chunk))}) AS v "
+                f"WHERE t.{quote(Incident._meta.pk.column)} = v.column1",
+                [
+                    model_field.get_db_prep_save(getattr(incident, model_field.attname), connection)
+                    for incident in chunk
+                    for model_field in fields
+                ],
+            )
 
 
 def _field_names(attnames: Iterable[str]) -> set[str]:

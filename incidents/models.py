@@ -38,6 +38,9 @@ from incidents.taxonomy import (
 )
 
 
+CLAIMS = frozenset(Claim.values)
+
+
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
@@ -539,7 +542,7 @@ class Citation(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        unknown = [claim for claim in self.supports or [] if claim not in Claim.values]
+        unknown = [claim for claim in self.supports or [] if claim not in CLAIMS]
         if not isinstance(self.supports, list) or unknown:
             raise ValidationError({"supports": "Choose from: " + ", ".join(Claim.values) + "."})
 

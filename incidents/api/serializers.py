@@ -13,6 +13,7 @@ from core.api import BriefRelatedField, LinesField, ModelValidationMixin
 from geo.api.serializers import LocationBriefSerializer
 from geo.models import Location
 from incidents import citing, provenance
+from incidents.history import EDITORIAL_FIELDS
 from incidents.models import (
     Actor,
     Citation,
@@ -266,8 +267,8 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
     def to_representation(self, incident: Incident) -> dict[str, Any]:
         data = super().to_representation(incident)
         if not sees_every_status(self.context["request"].user):
-            # The editors' comments to authors are part of the workflow, not of the record.
-            data.pop("review_note", None)
+            for name in EDITORIAL_FIELDS:
+                data.pop(name, None)
         return data
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -31,13 +31,13 @@ from incidents.api.serializers import (
 )
 from incidents.exports import streamed_incidents
 from incidents.filters import IncidentFilterSet
-from incidents.history import with_changes
+from incidents.history import EDITORIAL_FIELDS, with_changes
 from incidents.merging import merge
 from incidents.models import Actor, Incident, Source
 from incidents.presets import PRESETS
 from incidents.presets.native import NATIVE
 from incidents.taxonomy import Status
-from incidents.workflow import is_editor
+from incidents.workflow import is_editor, sees_every_status
 
 # Writes that change a record the client has read: they must name its version (If-Match).
 VERSIONED_WRITES = ("PUT", "PATCH", "DELETE")
@@ -215,7 +215,8 @@ class IncidentViewSet(viewsets.ModelViewSet):
         versions = incident.history.select_related("history_user").order_by("-history_id")
         page = self.paginate_queryset(versions)
         older = versions.filter(history_id__lt=page[-1].history_id).first() if page else None
-        entries = HistoryEntrySerializer(with_changes(page, older), many=True)
+        hidden = () if sees_every_status(request.user) else EDITORIAL_FIELDS
+        entries = HistoryEntrySerializer(with_changes(page, older, hidden=hidden), many=True)
         return self.get_paginated_response(entries.data)
 
     @extend_schema(request=MergeSerializer, responses=IncidentSerializer)

@@ -31,6 +31,9 @@ def split_lines(cell: str) -> list[str]:
         return []
     values = []
     for line in cell.replace("\r\n", "\n").split("\n"):
+        if "\\" not in line:
+            values.append(line)  # nothing escaped: most lines
+            continue
         text, out, index = line, [], 0
         while index < len(text):
             if text[index] == "\\" and index + 1 < len(text):

@@ -221,3 +221,21 @@ def test_the_public_page_links_to_the_history(client):
     page = client.get(reverse("incident-page", args=[incident.public_id])).content.decode()
 
     assert f'href="/api/v1/incidents/{incident.public_id}/history/"' in page
+
+
+def test_public_history_leaves_out_the_editors_comments(editor):
+    incident = IncidentFactory(status="in review")
+    incident.status, incident.review_note = "draft", "Which base? Two are named."
+    incident.save()
+    incident.status, incident.review_note = "published", "Which base? Two are named."
+    incident.save()
+
+    public = APIClient().get(f"{URL}{incident.public_id}/history/").json()["results"]
+    staff = APIClient()
+    staff.force_authenticate(editor)
+    seen = staff.get(f"{URL}{incident.public_id}/history/").json()["results"]
+
+    assert "review_note" not in str(public)
+    assert {"field": "review_note", "old": "", "new": "Which base? Two are named."} in (
+        seen[1]["changes"]
+    )
