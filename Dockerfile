@@ -14,7 +14,7 @@ COPY static static
 COPY manage.py ./
 RUN pip install . && python manage.py collectstatic --noinput
 
-RUN useradd --create-home tessera
+RUN useradd --create-home tessera && mkdir -p /app/media && chown tessera /app/media
 USER tessera
 
 EXPOSE 8000
