@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.http import HttpResponseBase
+from django.utils.http import parse_etags
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
@@ -144,6 +145,12 @@ class IncidentViewSet(viewsets.ModelViewSet):
         if self.streams():
             single = self.get_queryset().filter(pk=incident.pk)
             return streamed_incidents(single, request.accepted_renderer.format)
+        seen = {
+            tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))
+        }
+        if incident.etag in seen or "*" in seen:
+            # The client has this version already (a sync client checking for changes).
+            return self.versioned(Response(status=status.HTTP_304_NOT_MODIFIED), incident)
         return self.versioned(Response(self.get_serializer(incident).data), incident)
 
     @staticmethod

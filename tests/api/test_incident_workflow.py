@@ -242,3 +242,19 @@ def test_simultaneous_patches_with_the_same_etag_cannot_both_succeed():
     assert sorted(statuses) == [200, 412]
     incident.refresh_from_db()
     assert incident.version == 2
+
+
+def test_a_client_with_the_current_version_gets_304_and_a_stale_one_the_record():
+    incident = IncidentFactory(status=Status.PUBLISHED)
+    client = APIClient()
+    etag = client.get(detail(incident))["ETag"]
+
+    unchanged = client.get(detail(incident), HTTP_IF_NONE_MATCH=etag)
+    incident.title = "Corrected"
+    incident.save()
+    changed = client.get(detail(incident), HTTP_IF_NONE_MATCH=etag)
+
+    assert unchanged.status_code == 304
+    assert not unchanged.content
+    assert changed.status_code == 200
+    assert changed.json()["title"] == "Corrected"
