@@ -27,7 +27,7 @@ from typing import Any, TextIO
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connections, transaction
-from django.db.models import CheckConstraint, F, Model, Q
+from django.db.models import CheckConstraint, F, Field, Model, Q
 from django.utils import timezone
 from simple_history.utils import get_history_manager_for_model
 
@@ -50,8 +50,8 @@ from incidents.presets.base import (
     Preset,
     SourceSpec,
 )
-from incidents.provenance import refresh_independent_sources
-from incidents.search import refresh_search_documents, refreshes_deferred
+from incidents.provenance import independent_source_count, refresh_independent_sources
+from incidents.search import DOCUMENT_FIELDS, refresh_search_documents, refreshes_deferred
 from incidents.taxonomy import ActorType
 
 BATCH_SIZE = 5000
@@ -219,7 +219,7 @@ class _Rules:
         ]
         self.attnames = {f.name: f.attname for f in model._meta.concrete_fields}
         self.checks = [
-            (constraint, _referenced_fields(constraint.condition))
+            (constraint, tuple(sorted(_referenced_fields(constraint.condition))))
             for constraint in model._meta.constraints
             if isinstance(constraint, CheckConstraint)
             and _evaluable(constraint.condition)
@@ -252,7 +252,7 @@ class _Rules:
             for name, messages in error.message_dict.items():
                 errors.setdefault(name, []).extend(messages)
         for constraint, names in self.checks:
-            if names.isdisjoint(errors) and not self._passes(constraint, names, record):
+            if errors.keys().isdisjoint(names) and not self._passes(constraint, names, record):
                 name = self.on_field.get(constraint.name, NON_FIELD_ERRORS)
                 errors.setdefault(name, []).append(constraint.get_violation_error_message())
         return errors
@@ -273,12 +273,16 @@ class _Rules:
             self.cleaned[key] = result
         return result
 
-    def _passes(self, constraint: CheckConstraint, names: frozenset[str], record: Model) -> bool:
-        values = {name: getattr(record, self.attnames[name]) for name in names}
-        key = (constraint.name, *sorted(values.items()))
-        if key not in self.passed:
-            # SQL's CHECK refuses a row only when its condition is false, not when unknown.
-            self.passed[key] = _evaluate(constraint.condition, values) is not False
+    def _passes(self, constraint: CheckConstraint, names: tuple[str, ...], record: Model) -> bool:
+        values = tuple(getattr(record, self.attnames[name]) for name in names)
+        key = (constraint.name, values)
+        try:
+            return self.passed[key]
+        except KeyError:
+            pass
+        # SQL's CHECK refuses a row only when its condition is false, not when unknown.
+        passed = _evaluate(constraint.condition, dict(zip(names, values, strict=True)))
+        self.passed[key] = passed is not False
         return self.passed[key]
 
 
@@ -395,16 +399,14 @@ class _History:
                 strict=True,
             )
         ]
-        per_statement = (connection.features.max_query_params or 65535) - len(entry)
-        for start in range(0, len(ids), per_statement):
-            chunk = ids[start : start + per_statement]
+        pk = quote(model._meta.pk.column)
+        for chunk, condition in _id_chunks(connection, pk, ids, len(entry)):
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"INSERT INTO {quote(historical._meta.db_table)} "
                     f"({', '.join(quote(column) for column in columns)}) "
                     f"SELECT {', '.join(quote(f.column) for f in tracked)}, %s, %s, %s, %s "
-                    f"FROM {quote(model._meta.db_table)} "
-                    f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * len(chunk))})",
+                    f"FROM {quote(model._meta.db_table)} WHERE {condition}",
                     [*entry, *chunk],
                 )
 
@@ -721,22 +723,31 @@ class _Importer:
         for incident in [*new, *old]:
             incident.updated_by = self.user
             incident.updated_at = now
+        for incident in new:
+            incident.created_at = now
+        stamped = self._keep_timestamps(rows)
         self._assign_public_ids(new)
-        Incident.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        dates_written = _insert_incidents(new)
         _update_incidents(old)
         self.report.created += len(new)
         self.report.updated += len(rows) - len(new)
         related.write()
-        self._keep_timestamps(rows)
+        # Dates are bookkeeping, not a change of the record: its version stays.
+        _update_columns(
+            [incident for incident in stamped if not (incident.restored and dates_written)],
+            ["created_at", "updated_at"],
+            raise_version=False,
+        )
         self.history.created(Incident, [incident.pk for incident in new])
         self.history.changed(Incident, [incident.pk for incident in old])
-        refresh_search_documents([incident.pk for incident in [*new, *old]])
-        # Bulk writes send no signals: recount what the replaced citations changed.
-        refresh_independent_sources([incident.pk for incident in related.replaced["citations"]])
+        _refresh_derived(new, old, related)
 
     @staticmethod
-    def _keep_timestamps(rows: list[tuple[Incident, ImportedIncident]]) -> None:
-        """A file that carries created_at/updated_at (a native export) keeps those dates."""
+    def _keep_timestamps(rows: list[tuple[Incident, ImportedIncident]]) -> list[Incident]:
+        """A file that carries created_at/updated_at (a native export) keeps those dates.
+
+        Sets them on the records that keep them, and returns those whose dates they change.
+        """
         stamped = []
         for incident, imported in rows:
             # A restored record keeps its dates; one the file changed was updated now.
@@ -746,8 +757,7 @@ class _Importer:
                 for name, value in imported.timestamps.items():
                     setattr(incident, name, value)
                 stamped.append(incident)
-        # Dates are bookkeeping, not a change of the record: its version stays.
-        _update_columns(stamped, ["created_at", "updated_at"], raise_version=False)
+        return stamped
 
     def _assign_public_ids(self, incidents: list[Incident]) -> None:
         by_prefix: dict[str, list[Incident]] = {}
@@ -790,35 +800,34 @@ class _Related:
             for incident, imported in rows
         }
         stored_ids = [incident.pk for incident in self.incidents if incident.pk]
-        self.stored_participants = _stored(IncidentActor, stored_ids)
-        self.stored_citations = _stored(Citation, stored_ids)
+        self.stored_participants = _stored(IncidentActor, PARTICIPANT_FIELDS, stored_ids)
+        self.stored_citations = _stored(Citation, CITATION_FIELDS, stored_ids)
         self.stored_tags: dict[int, list] = {}
         tagged = Incident.tags.through.objects.filter(incident_id__in=stored_ids).order_by("pk")
         for incident_id, tag_id in tagged.values_list("incident_id", "tag_id"):
             self.stored_tags.setdefault(incident_id, []).append(tag_id)
 
-    def _participants(self, imported: ImportedIncident) -> list[IncidentActor]:
+    # Rows are compared and kept as tuples of PARTICIPANT_FIELDS or CITATION_FIELDS (lists
+    # as tuples); a model instance is built only for a row that is written.
+
+    def _participants(self, imported: ImportedIncident) -> list[tuple]:
         participants, seen = [], set()
         for spec in imported.actors:
-            actor = self.importer._actor(spec)
-            if (actor.pk, spec.role) in seen:
+            actor_id = self.importer._actor(spec).pk
+            if (actor_id, spec.role) in seen:
                 continue
-            seen.add((actor.pk, spec.role))
-            participants.append(
-                IncidentActor(
-                    actor=actor, role=spec.role, attribution=spec.attribution, side=spec.side
-                )
-            )
+            seen.add((actor_id, spec.role))
+            participants.append((actor_id, spec.role, spec.attribution, spec.side))
         return participants
 
-    def _citations(self, imported: ImportedIncident) -> list[Citation]:
+    def _citations(self, imported: ImportedIncident) -> list[tuple]:
         return [
-            Citation(
-                source=self.importer._source(spec.source),
-                quote=spec.quote,
-                locator=spec.locator,
-                supports=spec.supports,
-                stance=spec.stance,
+            (
+                self.importer._source(spec.source).pk,
+                spec.quote,
+                spec.locator,
+                tuple(spec.supports) if isinstance(spec.supports, list) else spec.supports,
+                spec.stance,
             )
             for spec in imported.citations
         ]
@@ -830,13 +839,10 @@ class _Related:
         stored_rows = stored.get(incident.pk, [])
         if kind == "tags":
             return set(wanted) != set(stored_rows)
+        stored_content = [content for _, content in stored_rows]
         if kind == "participants":
-            return Counter(_content(row, PARTICIPANT_FIELDS) for row in wanted) != Counter(
-                _content(row, PARTICIPANT_FIELDS) for row in stored_rows
-            )
-        return [_content(row, CITATION_FIELDS) for row in wanted] != [
-            _content(row, CITATION_FIELDS) for row in stored_rows
-        ]
+            return Counter(wanted) != Counter(stored_content)
+        return wanted != stored_content
 
     def changed_incidents(self) -> list[Incident]:
         self.replaced = {
@@ -848,25 +854,34 @@ class _Related:
     def write(self) -> None:
         """Replace the rows that differ; called once the new incidents have their ids."""
         history = self.importer.history
-        for kind, model in (("participants", IncidentActor), ("citations", Citation)):
+        for kind, model, fields in (
+            ("participants", IncidentActor, PARTICIPANT_FIELDS),
+            ("citations", Citation, CITATION_FIELDS),
+        ):
             incidents = self.replaced[kind]
             stored = getattr(self, f"stored_{kind}")
-            deleted = [row.pk for incident in incidents for row in stored.get(incident.pk, [])]
+            deleted = [pk for incident in incidents for pk, _ in stored.get(incident.pk, [])]
             if deleted:
                 history.deleted(model, deleted)
                 # Not the ORM's delete, which writes each row's history with a query of its own.
-                stale = model.objects.filter(pk__in=deleted)
-                stale._raw_delete(stale.db)
-            created = []
-            for incident in incidents:
-                for row in getattr(self, kind)[id(incident)]:
-                    row.incident = incident
-                    created.append(row)
+                _delete(model, deleted)
+            created = [
+                model(
+                    incident=incident,
+                    **{
+                        name: list(value) if isinstance(value, tuple) else value
+                        for name, value in zip(fields, content, strict=True)
+                    },
+                )
+                for incident in incidents
+                for content in getattr(self, kind)[id(incident)]
+            ]
             model.objects.bulk_create(created, batch_size=BATCH_SIZE)
             history.created(model, [row.pk for row in created])
         through = Incident.tags.through
         incidents = self.replaced["tags"]
-        through.objects.filter(incident__in=[i.pk for i in incidents if i.pk]).delete()
+        stale = [incident.pk for incident in incidents if incident.pk in self.stored_tags]
+        through.objects.filter(incident__in=stale).delete()
         through.objects.bulk_create(
             [
                 through(incident_id=incident.pk, tag_id=tag_id)
@@ -877,19 +892,104 @@ class _Related:
         )
 
 
-def _stored(model: type[Model], incident_ids: list[int]) -> dict[int, list]:
-    """The stored rows of `model` for each incident, in the order they were written."""
+def _refresh_derived(new: list[Incident], old: list[Incident], related: _Related) -> None:
+    """Bulk writes send no signals: rewrite the search documents and recount the independent
+    sources of the incidents whose file changed them, each row in one UPDATE."""
+    searched = {incident.pk for incident in related.replaced["participants"]}
+    searched.update(incident.pk for incident in new)
+    searched.update(incident.pk for incident in old if incident.changed_fields & DOCUMENT_FIELDS)
+    recounted = {incident.pk for incident in related.replaced["citations"]}
+    both = searched & recounted
+    refresh_search_documents(both, also={"independent_sources": independent_source_count()})
+    refresh_search_documents(searched - both)
+    refresh_independent_sources(recounted - both)
+
+
+def _stored(
+    model: type[Model], fields: tuple[str, ...], incident_ids: list[int]
+) -> dict[int, list[tuple[int, tuple]]]:
+    """(id, `fields`) of the stored rows of `model` for each incident, in the order they were
+    written."""
     stored: dict[int, list] = {}
-    for row in model.objects.filter(incident_id__in=incident_ids).order_by("pk"):
-        stored.setdefault(row.incident_id, []).append(row)
+    rows = model.objects.filter(incident_id__in=incident_ids).order_by("pk")
+    for pk, incident_id, *values in rows.values_list("pk", "incident_id", *fields):
+        content = tuple(tuple(value) if isinstance(value, list) else value for value in values)
+        stored.setdefault(incident_id, []).append((pk, content))
     return stored
 
 
-def _content(row: Model, fields: tuple[str, ...]) -> tuple:
-    return tuple(
-        tuple(value) if isinstance(value, list) else value
-        for value in (getattr(row, name) for name in fields)
-    )
+def _delete(model: type[Model], ids: list[int]) -> None:
+    connection = connections[model.objects.db]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for chunk, condition in _id_chunks(connection, quote(model._meta.pk.column), ids):
+            cursor.execute(f"DELETE FROM {quote(model._meta.db_table)} WHERE {condition}", chunk)
+
+
+def _id_chunks(connection, column: str, ids: list[int], other_params: int = 0) -> Iterator:
+    """(parameters, SQL condition) for `column` in `ids`, in as few statements as fit.
+
+    On PostgreSQL the ids travel as one array, not as thousands of placeholders that the
+    driver would parse and the server plan one by one.
+    """
+    if connection.vendor == "postgresql":
+        if ids:
+            yield [ids], f"{column} = ANY(%s)"
+        return
+    per_statement = (connection.features.max_query_params or 65535) - other_params
+    for start in range(0, len(ids), per_statement):
+        chunk = ids[start : start + per_statement]
+        yield chunk, f"{column} IN ({', '.join(['%s'] * len(chunk))})"
+
+
+def _insert_incidents(incidents: list[Incident]) -> bool:
+    """Insert new incidents; True when their created_at and updated_at were written as set.
+
+    On PostgreSQL one INSERT … SELECT FROM UNNEST takes an array per column: bulk_create
+    would send a placeholder per value (the search vector's type rules out its own UNNEST),
+    which the driver parses one by one, and set both dates to now. Elsewhere bulk_create
+    does the work, and the dates are written afterwards.
+    """
+    if not incidents:
+        return True
+    connection = connections[Incident.objects.db]
+    if connection.vendor != "postgresql":
+        dates = [(incident.created_at, incident.updated_at) for incident in incidents]
+        Incident.objects.bulk_create(incidents, batch_size=BATCH_SIZE)
+        for incident, (created_at, updated_at) in zip(incidents, dates, strict=True):
+            incident.created_at, incident.updated_at = created_at, updated_at
+        return False
+    quote = connection.ops.quote_name
+    # The search vector is left NULL: search.refresh_search_documents() writes it.
+    fields = [
+        model_field
+        for model_field in Incident._meta.concrete_fields
+        if not model_field.primary_key
+        and not model_field.generated
+        and model_field.name != "search_vector"
+    ]
+    arrays = [f"(%s)::{model_field.db_type(connection).split('(')[0]}[]" for model_field in fields]
+    columns = [
+        [
+            model_field.get_db_prep_save(getattr(incident, model_field.attname), connection)
+            for incident in incidents
+        ]
+        for model_field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(Incident._meta.db_table)} "
+            f"({', '.join(quote(model_field.column) for model_field in fields)}) "
+            f"SELECT * FROM UNNEST({', '.join(arrays)}) "
+            f"RETURNING {quote(Incident._meta.pk.column)}",
+            columns,
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    for incident, pk in zip(incidents, ids, strict=True):
+        incident.pk = pk
+        incident._state.adding = False
+        incident._state.db = Incident.objects.db
+    return True
 
 
 def _update_incidents(incidents: list[Incident]) -> None:
@@ -908,37 +1008,45 @@ def _update_incidents(incidents: list[Incident]) -> None:
 
 
 def _update_columns(incidents: list[Incident], names: list[str], *, raise_version: bool) -> None:
-    """Write the fields `names` of `incidents` with one UPDATE … FROM (VALUES …) per chunk."""
+    """Write the fields `names` of `incidents` with one UPDATE … FROM (VALUES …) per chunk.
+
+    On PostgreSQL the values travel as one array per column (UNNEST), in one statement.
+    """
     if not incidents:
         return
     connection = connections[Incident.objects.db]
     quote = connection.ops.quote_name
     fields = [Incident._meta.pk] + [Incident._meta.get_field(name) for name in names]
     version = f", {quote('version')} = t.{quote('version')} + 1" if raise_version else ""
-    if connection.vendor == "postgresql":
-        # VALUES has no column types of its own: a column of NULLs would be text.
-        cells = [f"%s::{model_field.cast_db_type(connection)}" for model_field in fields]
-    else:
-        cells = ["%s"] * len(fields)
-    row = f"({', '.join(cells)})"
     assignments = ", ".join(
         f"{quote(model_field.column)} = v.column{index}"
         for index, model_field in enumerate(fields, start=1)
         if not model_field.primary_key
     )
-    per_statement = max(1, (connection.features.max_query_params or 65535) // len(fields))
+    update = f"UPDATE {quote(Incident._meta.db_table)} AS t SET {assignments}{version} FROM"
+    where = f"WHERE t.{quote(Incident._meta.pk.column)} = v.column1"
+
+    def values(model_field: Field, incident: Incident) -> Any:
+        return model_field.get_db_prep_save(getattr(incident, model_field.attname), connection)
+
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Arrays of the columns' types without their lengths: a value that is too long
+            # fails the assignment rather than being cut short by the cast.
+            arrays = [f"%s::{f.cast_db_type(connection).split('(')[0]}[]" for f in fields]
+            aliases = [f"column{index}" for index in range(1, len(fields) + 1)]
+            cursor.execute(
+                f"{update} UNNEST({', '.join(arrays)}) AS v({', '.join(aliases)}) {where}",
+                [[values(f, incident) for incident in incidents] for f in fields],
+            )
+            return
+        row = f"({', '.join(['%s'] * len(fields))})"
+        per_statement = max(1, (connection.features.max_query_params or 65535) // len(fields))
         for start in range(0, len(incidents), per_statement):
             chunk = incidents[start : start + per_statement]
             cursor.execute(
-                f"UPDATE {quote(Incident._meta.db_table)} AS t SET {assignments}{version} "
-                f"FROM (VALUES {', '.join([row] * len(chunk))}) AS v "
-                f"WHERE t.{quote(Incident._meta.pk.column)} = v.column1",
-                [
-                    model_field.get_db_prep_save(getattr(incident, model_field.attname), connection)
-                    for incident in chunk
-                    for model_field in fields
-                ],
+                f"{update} (VALUES {', '.join([row] * len(chunk))}) AS v {where}",
+                [values(f, incident) for incident in chunk for f in fields],
             )
 
 

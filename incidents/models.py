@@ -37,7 +37,6 @@ from incidents.taxonomy import (
     Weapon,
 )
 
-
 CLAIMS = frozenset(Claim.values)
 
 

@@ -17,7 +17,7 @@ for local runs) match every word as a case-insensitive substring.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -84,35 +84,43 @@ def matching(incidents: QuerySet, text: str) -> QuerySet:
 
 
 def refresh_search_documents(
-    incident_ids: Iterable[int] | QuerySet | None = None, *, apps=global_apps
+    incident_ids: Iterable[int] | QuerySet | None = None,
+    *,
+    apps=global_apps,
+    also: Mapping[str, Any] | None = None,
 ) -> int:
     """Rewrite the search document of the given incidents (all when None) in SQL.
 
-    `incident_ids` may be ids or a queryset of ids (e.g. `.values("pk")`); the work is a few
-    set-based UPDATEs, whatever the number of incidents. Returns how many were rewritten.
-    `apps` lets a data migration pass its historical models.
+    `incident_ids` may be ids or a queryset of ids (e.g. `.values("pk")`); the work is one
+    set-based UPDATE per batch of ids, whatever the number of incidents. `also` maps other
+    fields to SQL expressions written by the same UPDATE (an import's recount of independent
+    sources), so that each row is rewritten once. Returns how many were rewritten. `apps`
+    lets a data migration pass its historical models.
     """
     Incident = apps.get_model("incidents", "Incident")
     incidents = Incident._default_manager.all()
+    also = also or {}
     if incident_ids is None:
-        return _rewrite(incidents, apps)
+        return _rewrite(incidents, apps, also)
     if isinstance(incident_ids, QuerySet):
-        return _rewrite(incidents.filter(pk__in=incident_ids), apps)
+        return _rewrite(incidents.filter(pk__in=incident_ids), apps, also)
     ids = sorted(set(incident_ids))
     return sum(
-        _rewrite(incidents.filter(pk__in=ids[start : start + BATCH_SIZE]), apps)
+        _rewrite(incidents.filter(pk__in=ids[start : start + BATCH_SIZE]), apps, also)
         for start in range(0, len(ids), BATCH_SIZE)
     )
 
 
-def _rewrite(incidents: QuerySet, apps) -> int:
-    count = incidents.update(search_document=search_document(apps))
+def _rewrite(incidents: QuerySet, apps, also: Mapping[str, Any]) -> int:
+    document = search_document(apps)
     # On PostgreSQL the document's tsvector is stored too, so that matching a row is cheap
-    # even when the planner walks another index (the date order of a list page).
+    # even when the planner walks another index (the date order of a list page). Both are
+    # written by one UPDATE: a second would write every row (and its index entries) again.
+    fields = {"search_document": document, **also}
     has_vector = any(field.name == "search_vector" for field in incidents.model._meta.fields)
     if has_vector and connections[incidents.db].vendor == "postgresql":
-        incidents.update(search_vector=DocumentVector("search_document"))
-    return count
+        fields["search_vector"] = DocumentVector(document)
+    return incidents.update(**fields)
 
 
 def search_document(apps=global_apps) -> Concat:

@@ -29,6 +29,9 @@ from incidents.presets.cells import (
 )
 from incidents.taxonomy import ActorRole, Attribution, Side
 
+# Checked for every actor line of a file: Choices.values builds a new list each time.
+ROLES = frozenset(ActorRole.values)
+ATTRIBUTIONS = frozenset(Attribution.values)
 # "Name (role, attribution)" or "Name (role, attribution, side A)"
 ACTOR_LINE = re.compile(r"^(?P<name>.+) \((?P<role>[^,()]+), (?P<attribution>[^,()]+)"
                         r"(?:, side (?P<side>[AB]))?\)$")  # fmt: skip
@@ -80,9 +83,9 @@ def _read_actors(imported: ImportedIncident, text: str) -> None:
         if not match:
             raise CellError(f"“{line}” is not “name (role, attribution)”.")
         role, attribution = match["role"], match["attribution"]
-        if role not in ActorRole.values:
+        if role not in ROLES:
             raise CellError(f"“{role}” is not a role: {', '.join(ActorRole.values)}.")
-        if attribution not in Attribution.values:
+        if attribution not in ATTRIBUTIONS:
             raise CellError(
                 f"“{attribution}” is not an attribution: {', '.join(Attribution.values)}."
             )
