@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -135,7 +135,7 @@ class IncidentForm(forms.ModelForm):
             current,
             cleaned.get("status", current),
             before={name: getattr(self.instance, name) for name in texts},
-            after={name: cleaned.get(name, "") for name in texts},
+            after={name: cleaned.get(name, getattr(self.instance, name)) for name in texts},
         )
         for field, message in errors.items():
             self.add_error(field, message)
@@ -343,6 +343,8 @@ class IncidentAdmin(SimpleHistoryAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def history_form_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404("The incident was deleted; its versions can be read on its history page.")
         request.reverting_incident = True
         with transaction.atomic():
             return super().history_form_view(request, object_id, version_id, extra_context)
@@ -368,11 +370,20 @@ class IncidentAdmin(SimpleHistoryAdmin):
         form.user = request.user
         form.reverting = getattr(request, "reverting_incident", False)
         if "status" in form.base_fields:
-            # Offer only the statuses this user may choose; `clean_status` enforces the rule.
-            form.base_fields["status"].widget.choices = status_choices_for(
-                request.user, obj.status if obj else None
-            )
+            # Offer only the statuses this user may choose (`clean` enforces the rule): from
+            # the record's status now, also when the form shows an earlier version.
+            current = obj.status if obj else None
+            if obj and form.reverting:
+                current = Incident.objects.filter(pk=obj.pk).values_list("status", flat=True)[0]
+            form.base_fields["status"].widget.choices = status_choices_for(request.user, current)
         return form
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Incident | None = None):
+        readonly = super().get_readonly_fields(request, obj)
+        if is_editor(request.user):
+            return readonly
+        # The comment to the author and the public retraction notice are the editors' words.
+        return [*readonly, "review_note", "retraction_reason"]
 
     def save_model(self, request: HttpRequest, obj: Incident, form, change: bool) -> None:
         if not change:

@@ -20,6 +20,10 @@ def merge_problems(duplicate: Incident, kept: Incident) -> str:
     """Why `duplicate` cannot be merged into `kept`; empty when it can."""
     if duplicate.pk == kept.pk:
         return "A record cannot be merged into itself."
+    if duplicate.status != Status.PUBLISHED:
+        # A draft was never public: retracting it would publish it as a tombstone. Move its
+        # sources to the kept record and delete it instead.
+        return f"{duplicate.public_id} is {duplicate.status}; only a published record is merged."
     if duplicate.duplicate_of_id:
         return f"{duplicate.public_id} is already merged into {duplicate.duplicate_of.public_id}."
     if kept.duplicate_of_id:
@@ -27,8 +31,8 @@ def merge_problems(duplicate: Incident, kept: Incident) -> str:
             f"{kept.public_id} is itself merged into {kept.duplicate_of.public_id}; "
             "merge into that record."
         )
-    if kept.status == Status.RETRACTED:
-        return f"{kept.public_id} is retracted; merge into a record that is kept."
+    if kept.status != Status.PUBLISHED:
+        return f"{kept.public_id} is {kept.status}; merge into a published record."
     return ""
 
 

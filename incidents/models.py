@@ -38,6 +38,8 @@ from incidents.taxonomy import (
 )
 
 CLAIMS = frozenset(Claim.values)
+# Incident columns kept by incidents.search and incidents.provenance, never by Incident.save().
+DERIVED_FIELDS = frozenset({"search_document", "search_vector", "independent_sources"})
 
 
 def _lines(text: str) -> list[str]:
@@ -467,6 +469,14 @@ class Incident(ConstraintMessagesOnFields, TimeStampedModel):
             self.version += 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            else:
+                # Derived columns are written by their own modules after related rows change;
+                # the copy in memory (or in a reverted version) may be out of date.
+                kwargs["update_fields"] = [
+                    field.name
+                    for field in self._meta.concrete_fields
+                    if not field.primary_key and field.name not in DERIVED_FIELDS
+                ]
         super().save(*args, **kwargs)
 
     @property

@@ -82,12 +82,23 @@ def transition_errors(
     """What is wrong with moving a record from `current` to `new`, by field; empty if nothing.
 
     `before` and `after` hold the record's review_note and retraction_reason before and
-    after the change: a move that needs one of them needs a new text there.
+    after the change: a move that needs one of them needs a new text there, and only editors
+    write them.
     """
+    errors = {}
+    if not is_editor(user):
+        # The comment to an author and the public retraction notice are the editors' words.
+        errors = {
+            name: "Only editors write this."
+            for name in NEEDS_MESSAGES
+            if (after.get(name) or "") != (before.get(name) or "")
+        }
     if current == new:
-        return {}
+        return errors
     if not may_set_status(user, current, new):
-        return {"status": refusal(user, current, new)}
+        return {"status": refusal(user, current, new), **errors}
+    if errors:
+        return errors
     needed = TRANSITIONS[(current, new)].needs
     if needed:
         text = (after.get(needed) or "").strip()

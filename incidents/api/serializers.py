@@ -272,7 +272,7 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
         return data
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        attrs = super().validate(attrs)
+        # The workflow first: whether the move is allowed at all matters more than its details.
         workflow = ("review_note", "retraction_reason")
         before = {name: getattr(self.instance, name, "") for name in workflow}
         after = {name: attrs.get(name, before[name]) for name in workflow}
@@ -286,7 +286,7 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
         )
         if errors:
             raise serializers.ValidationError(errors)
-        return attrs
+        return super().validate(attrs)
 
     def validate_actors(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         seen = set()

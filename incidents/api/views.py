@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.http import HttpResponseBase
-from django.utils.http import parse_etags
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
@@ -37,7 +36,7 @@ from incidents.merging import merge
 from incidents.models import Actor, Incident, Source
 from incidents.presets import PRESETS
 from incidents.presets.native import NATIVE
-from incidents.taxonomy import Status
+from incidents.taxonomy import PUBLIC_STATUSES, Status
 from incidents.workflow import is_editor, sees_every_status
 
 # Writes that change a record the client has read: they must name its version (If-Match).
@@ -145,12 +144,6 @@ class IncidentViewSet(viewsets.ModelViewSet):
         if self.streams():
             single = self.get_queryset().filter(pk=incident.pk)
             return streamed_incidents(single, request.accepted_renderer.format)
-        seen = {
-            tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))
-        }
-        if incident.etag in seen or "*" in seen:
-            # The client has this version already (a sync client checking for changes).
-            return self.versioned(Response(status=status.HTTP_304_NOT_MODIFIED), incident)
         return self.versioned(Response(self.get_serializer(incident).data), incident)
 
     @staticmethod
@@ -202,7 +195,8 @@ class IncidentViewSet(viewsets.ModelViewSet):
             self.perform_destroy(incident)
             return Response(status=status.HTTP_204_NO_CONTENT)
         body = request.data if isinstance(request.data, dict) else {}
-        reason = str(body.get("reason") or request.query_params.get("reason") or "").strip()
+        reason = body.get("reason") or request.query_params.get("reason") or ""
+        reason = reason.strip() if isinstance(reason, str) else ""
         if not reason:
             raise ValidationError(
                 {"reason": ["A published incident is retracted, not deleted: say why."]}
@@ -220,9 +214,14 @@ class IncidentViewSet(viewsets.ModelViewSet):
         """Every version of the incident, newest first: who saved it, when, what changed."""
         incident = self.get_object()
         versions = incident.history.select_related("history_user").order_by("-history_id")
+        staff = sees_every_status(request.user)
+        if not staff:
+            # The public record starts when it was first published: its drafts stay unseen,
+            # and so does what its first public version changed from them.
+            versions = versions.filter(status__in=PUBLIC_STATUSES)
         page = self.paginate_queryset(versions)
         older = versions.filter(history_id__lt=page[-1].history_id).first() if page else None
-        hidden = () if sees_every_status(request.user) else EDITORIAL_FIELDS
+        hidden = () if staff else EDITORIAL_FIELDS
         entries = HistoryEntrySerializer(with_changes(page, older, hidden=hidden), many=True)
         return self.get_paginated_response(entries.data)
 

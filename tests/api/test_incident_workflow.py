@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from incidents.models import Incident
 from incidents.taxonomy import Status
+from incidents.workflow import TRANSITIONS
 from tests.factories import IncidentFactory, UserFactory
 from tests.incidents.test_workflow import ALLOWED_MOVES, STATUSES
 
@@ -40,7 +41,8 @@ def detail(incident: Incident) -> str:
 @pytest.mark.parametrize(("current", "new"), list(itertools.permutations(STATUSES, 2)))
 def test_role_and_transition_matrix_in_the_api(role, current, new):
     incident = IncidentFactory(status=current)
-    texts = {"review_note": "Which base?", "retraction_reason": "Misdated."}
+    move = TRANSITIONS.get((current, new))
+    texts = {move.needs: "Which base? Misdated?"} if move and move.needs else {}
 
     response = client_for(role).patch(
         detail(incident), {"status": new, **texts}, format="json", **if_match(incident)
@@ -244,17 +246,29 @@ def test_simultaneous_patches_with_the_same_etag_cannot_both_succeed():
     assert incident.version == 2
 
 
-def test_a_client_with_the_current_version_gets_304_and_a_stale_one_the_record():
+def test_only_editors_write_the_retraction_notice_and_review_comments():
+    incident = IncidentFactory(status=Status.RETRACTED)
+
+    response = client_for("analyst").patch(
+        detail(incident),
+        {"retraction_reason": "Nothing wrong."},
+        format="json",
+        **if_match(incident),
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"retraction_reason": ["Only editors write this."]}
+    incident.refresh_from_db()
+    assert incident.retraction_reason == "Reported in error."
+
+
+@pytest.mark.parametrize("reason", [{"x": 1}, ["a", "b"], 7])
+def test_a_retraction_reason_must_be_text(reason):
     incident = IncidentFactory(status=Status.PUBLISHED)
-    client = APIClient()
-    etag = client.get(detail(incident))["ETag"]
 
-    unchanged = client.get(detail(incident), HTTP_IF_NONE_MATCH=etag)
-    incident.title = "Corrected"
-    incident.save()
-    changed = client.get(detail(incident), HTTP_IF_NONE_MATCH=etag)
+    response = client_for("editor").delete(
+        detail(incident), {"reason": reason}, format="json", **if_match(incident)
+    )
 
-    assert unchanged.status_code == 304
-    assert not unchanged.content
-    assert changed.status_code == 200
-    assert changed.json()["title"] == "Corrected"
+    assert response.status_code == 400
+    assert "reason" in response.json()

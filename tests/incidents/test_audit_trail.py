@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from incidents.models import Citation, Incident, IncidentActor
 from tests.factories import (
     ActorFactory,
+    CitationFactory,
     IncidentFactory,
     LocationFactory,
     SourceFactory,
@@ -223,11 +224,13 @@ def test_the_public_page_links_to_the_history(client):
     assert f'href="/api/v1/incidents/{incident.public_id}/history/"' in page
 
 
-def test_public_history_leaves_out_the_editors_comments(editor):
-    incident = IncidentFactory(status="in review")
+def test_public_history_starts_at_publication_and_leaves_out_editors_comments(editor):
+    incident = IncidentFactory(status="in review", summary="Informant Ahmed K. says so.")
     incident.status, incident.review_note = "draft", "Which base? Two are named."
     incident.save()
-    incident.status, incident.review_note = "published", "Which base? Two are named."
+    incident.status, incident.summary = "published", "Rockets hit the base."
+    incident.save()
+    incident.title = "Five rockets hit the base"
     incident.save()
 
     public = APIClient().get(f"{URL}{incident.public_id}/history/").json()["results"]
@@ -235,7 +238,56 @@ def test_public_history_leaves_out_the_editors_comments(editor):
     staff.force_authenticate(editor)
     seen = staff.get(f"{URL}{incident.public_id}/history/").json()["results"]
 
-    assert "review_note" not in str(public)
+    assert [(entry["version"], entry["status"]) for entry in public] == [
+        (4, "published"),
+        (3, "published"),
+    ]
+    assert public[1]["changes"] == []
+    assert [change["field"] for change in public[0]["changes"]] == ["title"]
+    assert "Informant" not in str(public) and "review_note" not in str(public)
+    assert [entry["version"] for entry in seen] == [4, 3, 2, 1]
     assert {"field": "review_note", "old": "", "new": "Which base? Two are named."} in (
-        seen[1]["changes"]
+        seen[2]["changes"]
     )
+
+
+def revert_url(incident: Incident, version) -> str:
+    return reverse("admin:incidents_incident_simple_history", args=[incident.pk, version.pk])
+
+
+def test_revert_keeps_the_current_count_of_independent_sources(editor_client):
+    incident = IncidentFactory(status="published", title="Rockets")
+    first = incident.history.get()
+    CitationFactory(incident=incident)
+    CitationFactory(incident=incident)
+    incident.refresh_from_db()
+    assert incident.independent_sources == 2
+
+    form = change_form_data(incident, title="Rockets")
+    for key in [key for key in form if key.startswith(INLINE_PREFIXES)]:
+        del form[key]
+    editor_client.post(revert_url(incident, first), form)
+
+    incident.refresh_from_db()
+    assert incident.independent_sources == 2
+
+
+def test_revert_form_offers_the_moves_from_the_current_status(analyst_client):
+    incident = IncidentFactory(status="draft")
+    first = incident.history.get()
+    incident.status = "in review"
+    incident.save()
+
+    form = analyst_client.get(revert_url(incident, first)).context["adminform"].form
+
+    assert form["status"].value() == "in review"
+    assert [value for value, _ in form.fields["status"].widget.choices] == ["in review"]
+
+
+def test_versions_of_a_deleted_incident_cannot_be_reverted_to(editor_client):
+    incident = IncidentFactory(status="draft")
+    first = incident.history.get()
+    url = revert_url(incident, first)
+    incident.delete()
+
+    assert editor_client.get(url).status_code == 404

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -95,13 +96,16 @@ def test_merging_through_the_api_is_for_editors(pair):
     assert duplicate.duplicate_of_id == kept.pk
 
 
-@pytest.mark.parametrize("target", ["itself", "a merged record", "nothing"])
+@pytest.mark.parametrize("target", ["itself", "a merged record", "a draft", "nothing"])
 def test_impossible_merges_are_explained(editor_client, pair, target):
     kept, duplicate = pair
     merged = IncidentFactory(status="retracted", duplicate_of=kept)
-    into = {"itself": duplicate.public_id, "a merged record": merged.public_id}.get(
-        target, "XXX-1999-00001"
-    )
+    draft = IncidentFactory(status="draft")
+    into = {
+        "itself": duplicate.public_id,
+        "a merged record": merged.public_id,
+        "a draft": draft.public_id,
+    }.get(target, "XXX-1999-00001")
 
     response = merge_in_admin(editor_client, duplicate, into)
 
@@ -119,3 +123,28 @@ def test_analysts_cannot_merge(analyst_client, pair):
     assert response.status_code == 403
     duplicate.refresh_from_db()
     assert duplicate.duplicate_of is None
+
+
+@pytest.mark.parametrize("status", ["draft", "in review"])
+def test_an_unpublished_duplicate_is_not_merged_so_it_never_becomes_public(editor, status):
+    kept = IncidentFactory(status="published")
+    unpublished = IncidentFactory(status=status, title="Unchecked draft")
+    from incidents.merging import merge
+
+    with pytest.raises(ValidationError):
+        merge(unpublished, kept, user=editor)
+
+    unpublished.refresh_from_db()
+    assert unpublished.status == status
+    assert APIClient().get(f"/api/v1/incidents/{unpublished.public_id}/history/").status_code == 404
+
+
+def test_the_kept_record_counts_the_sources_it_gained(editor, pair):
+    kept, duplicate = pair
+    from incidents.merging import merge
+
+    merge(duplicate, kept, user=editor)
+
+    kept.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert (kept.independent_sources, duplicate.independent_sources) == (2, 0)
