@@ -81,7 +81,7 @@ def import_view(model_admin, request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         # Under its own name too: the history of what it imports names the file.
         stored = default_storage.save(
-            f"{UPLOADS}/{uuid.uuid4().hex}_{PurePosixPath(upload.name).name}", upload
+            f"{UPLOADS}/{uuid.uuid4().hex}_{PurePosixPath(upload.name).name[-100:]}", upload
         )
         options = _options(form.cleaned_data)
         try:

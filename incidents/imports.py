@@ -53,6 +53,7 @@ from incidents.presets.base import (
 from incidents.provenance import independent_source_count, refresh_independent_sources
 from incidents.search import DOCUMENT_FIELDS, refresh_search_documents, refreshes_deferred
 from incidents.taxonomy import ActorType
+from incidents.workflow import may_set_status, refusal
 
 BATCH_SIZE = 5000
 PUBLIC_ID = re.compile(r"^([A-Z]{3}-\d{4})-(\d+)$")
@@ -624,6 +625,7 @@ class _Importer:
             incident.date_end = incident.date_start
         incident.restored = incident.pk is None
         incident.read_version = incident.version
+        incident.stored_status = before.get("status")
         after = _stored_values(incident)
         # Only what the file changed is written back.
         incident.changed_fields = {name for name in after if after[name] != before.get(name)}
@@ -633,6 +635,12 @@ class _Importer:
     def _validate(self, incident: Incident, number: int) -> list[Problem]:
         exclude = {"public_id", "location"} if incident.location is None else {"public_id"}
         problems = self._problems(self.rules[Incident].errors(incident, exclude), number)
+        # A file moves an existing record only as its importer could in the admin (the command
+        # line without --user runs with the server's own rights).
+        moved = self.user is not None and incident.pk and incident.status != incident.stored_status
+        if moved and not may_set_status(self.user, incident.stored_status, incident.status):
+            message = refusal(self.user, incident.stored_status, incident.status)
+            problems += self._problems({"status": [message]}, number)
         if incident.location is None:
             problems.append(
                 Problem(number, self.preset.column_of_field("location"), "A place is required.")

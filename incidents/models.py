@@ -197,8 +197,11 @@ class Source(TimeStampedModel):
         elif not self.capture._committed:  # an upload, stored by this save
             self.content_sha256 = sha256_of(self.capture)
         elif self._state.adding or self.capture.name != self._stored_capture_name():
-            with self.capture.open("rb") as file:  # stored already, e.g. by capture.save()
-                self.content_sha256 = sha256_of(file)
+            try:
+                with self.capture.open("rb") as file:  # stored already, e.g. by capture.save()
+                    self.content_sha256 = sha256_of(file)
+            except FileNotFoundError:
+                self.content_sha256 = ""  # nothing to vouch for; verifying says it is missing
 
     def _stored_capture_name(self) -> str | None:
         return Source.objects.filter(pk=self.pk).values_list("capture", flat=True).first()

@@ -261,3 +261,20 @@ def test_ucdp_export_leaves_out_deathless_incidents_and_says_so(seeded):
     assert "include_all" in scoped["Tessera-Export-Note"]
     assert len(streamed_rows(everything)) == 6
     assert not everything.has_header("Tessera-Export-Note")
+
+
+def test_a_file_with_a_very_long_name_uploads(editor_client, seeded, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    exported = "".join(b.decode() for b in APIClient().get(EXPORT_URL).streaming_content)
+
+    preview = editor_client.post(
+        reverse("admin:incidents_incident_import"),
+        {
+            "file": SimpleUploadedFile("incidents-" + "x" * 240 + ".csv", exported.encode()),
+            "layout": "native",
+            "create_missing": "on",
+        },
+    )
+
+    assert preview.status_code == 200
+    assert "Dry run: nothing was written." in preview.content.decode()

@@ -205,3 +205,15 @@ def test_empty_first_citation_lines_keep_quotes_with_their_sources(seeded):
         ("", first.locator, first.quote),
         ("https://example.org/drones", "para 3", "Two drones."),
     ]
+
+
+def test_a_native_file_cannot_move_a_record_its_importer_could_not(seeded, editor):
+    unpublished = native_export().replace(",published,", ",draft,")
+
+    report = import_incidents(io.StringIO(unpublished), NATIVE, user=editor)
+
+    assert not report.written
+    assert {(problem.column, problem.message) for problem in report.problems} == {
+        ("status", "A record that is published cannot become draft. It can become: retracted.")
+    }
+    assert set(Incident.objects.values_list("status", flat=True)) == {"published"}
