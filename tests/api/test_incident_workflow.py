@@ -272,3 +272,17 @@ def test_a_retraction_reason_must_be_text(reason):
 
     assert response.status_code == 400
     assert "reason" in response.json()
+
+
+def test_the_api_representation_carries_permalink_citation_and_independent_sources(
+    seeded, settings
+):
+    settings.TESSERA_BASE_URL = "https://tessera.example.org"
+
+    shown = APIClient().get(f"{URL}SYR-2022-00001/").json()
+
+    assert shown["permalink"] == "https://tessera.example.org/incidents/SYR-2022-00001/"
+    assert "SYR-2022-00001" in shown["citation"]
+    assert shown["citation"].startswith("Tessera. “Eight rounds of indirect fire")
+    assert shown["independent_sources"] == 1
+    assert shown["version"] == 1

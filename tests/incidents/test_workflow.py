@@ -256,3 +256,14 @@ def test_researcher_cannot_use_the_admin(researcher):
 
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+def test_analyst_submits_a_selection_for_review(analyst_client):
+    drafts = IncidentFactory.create_batch(2, status=Status.DRAFT)
+    published = IncidentFactory(status=Status.PUBLISHED)
+
+    run_action(analyst_client, "submit_for_review", [*drafts, published])
+
+    statuses = dict(Incident.objects.values_list("pk", "status"))
+    assert [statuses[draft.pk] for draft in drafts] == ["in review", "in review"]
+    assert statuses[published.pk] == "published"
