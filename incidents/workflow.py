@@ -32,7 +32,7 @@ class Transition:
 TRANSITIONS: dict[tuple[str | None, str], Transition] = {
     (None, Status.DRAFT): Transition("create", editors_only=False),
     (None, Status.IN_REVIEW): Transition("create for review", editors_only=False),
-    (None, Status.PUBLISHED): Transition("create as published", editors_only=True),
+    (None, Status.PUBLISHED): Transition("publish", editors_only=True),
     (Status.DRAFT, Status.IN_REVIEW): Transition("submit for review", editors_only=False),
     (Status.IN_REVIEW, Status.DRAFT): Transition(
         "send back", editors_only=True, needs="review_note"
