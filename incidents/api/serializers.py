@@ -374,3 +374,17 @@ class HistoryEntrySerializer(serializers.Serializer):
 
     def get_change(self, record) -> str:
         return self.CHANGE_NAMES[record.history_type]
+
+
+class MergeSerializer(serializers.Serializer):
+    into = serializers.SlugRelatedField(
+        slug_field="public_id",
+        queryset=Incident.objects.all(),
+        help_text="The public id of the record that is kept.",
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "incidents" in self.context:
+            self.fields["into"].queryset = self.context["incidents"]

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.http import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import CursorPagination
@@ -26,6 +26,7 @@ from incidents.api.serializers import (
     ActorSerializer,
     HistoryEntrySerializer,
     IncidentSerializer,
+    MergeSerializer,
     SourceBriefSerializer,
     SourceSerializer,
 )
@@ -61,20 +62,6 @@ class HistoryPagination(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 1000
-
-
-class MergeSerializer(serializers.Serializer):
-    into = serializers.SlugRelatedField(
-        slug_field="public_id",
-        queryset=Incident.objects.all(),
-        help_text="The public id of the record that is kept.",
-    )
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if "incidents" in self.context:
-            self.fields["into"].queryset = self.context["incidents"]
 
 
 IF_MATCH = OpenApiParameter(
