@@ -8,9 +8,10 @@ Usage (PostgreSQL only: the database named by DATABASE_URL, not a test database)
 Fill the database first: `manage.py migrate` then `manage.py generate_incidents --count N`.
 
 Exports stream every incident through incidents.exports into a null sink, as the API's
-export endpoint does (through COPY for the layouts incidents.copy_export writes, `native` and
-`acled`); the baseline is `COPY (the same incidents joined with their place) TO STDOUT CSV`,
-which is what PostgreSQL alone can do with no actors, sources or formatting. `--python` also
+export endpoint does (through COPY on PostgreSQL: incidents.copy_export writes all three
+layouts). Two baselines: `COPY (the same incidents joined with their place) TO STDOUT CSV`,
+what PostgreSQL alone does with no actors, sources or formatting; and PostgreSQL alone running
+each layout's own COPY statement (the same query). `--python` also
 times the Python writer for the layouts COPY writes; `--sha256` checks that both write the
 same bytes.
 Imports read a file of `--import-rows` incidents written by each preset's own export and

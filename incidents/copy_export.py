@@ -1,8 +1,8 @@
 """CSV exports streamed by PostgreSQL's COPY, byte for byte what csv_lines writes.
 
-For the `native` and `acled` layouts PostgreSQL builds every cell (incidents.copy_native,
-copy_acled) and writes the CSV; Python only turns COPY's LF row ends into the CRLF that
-csv.writer writes. `copy_chunks` returns None, and the caller writes the file in Python, for
+For the `native`, `acled` and `ucdp` layouts PostgreSQL builds every cell (incidents.copy_native,
+copy_acled, copy_ucdp) and writes the CSV; Python only turns COPY's LF row ends into the CRLF
+that csv.writer writes. `copy_chunks` returns None, and the caller writes the file in Python, for
 other layouts, on other databases, and for the rare incidents whose cells SQL cannot write
 exactly as Python does (the layout's `select` says which).
 """
@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterator
 from django.db import connections
 from django.db.models import QuerySet
 
-from incidents import copy_acled, copy_native
+from incidents import copy_acled, copy_native, copy_ucdp
 from incidents.models import Incident
 from incidents.presets import Preset
 from incidents.presets.acled import ACLED
 from incidents.presets.native import NATIVE
+from incidents.presets.ucdp import UCDP
 
 
 def _layout(preset: Preset) -> Callable[[str, object], str | None] | None:
@@ -26,6 +27,8 @@ def _layout(preset: Preset) -> Callable[[str, object], str | None] | None:
         return copy_native.select
     if preset is ACLED:
         return copy_acled.select
+    if preset is UCDP:
+        return copy_ucdp.select
     return None
 
 

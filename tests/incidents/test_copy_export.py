@@ -1,18 +1,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.db import connection
 
 from incidents import exports
-from incidents.copy_export import copy_chunks
+from incidents.copy_export import copy_chunks, copy_statement
 from incidents.exports import CHUNK_SIZE, csv_lines, export_chunks, with_export_columns
+from incidents.imports import import_incidents
 from incidents.models import Incident, Tag
 from incidents.presets.acled import ACLED, DISRUPTED, REGION_OF
 from incidents.presets.native import NATIVE
-from incidents.presets.ucdp import UCDP
-from incidents.taxonomy import ActorRole, ActorType, DatePrecision, GeoPrecision
+from incidents.presets.ucdp import DATASET as GED
+from incidents.presets.ucdp import NO_HEADLINE, UCDP
+from incidents.taxonomy import ActorRole, ActorType, Confidence, DatePrecision, GeoPrecision
 from tests.factories import (
     ActorFactory,
     CitationFactory,
@@ -28,7 +31,7 @@ pytestmark = [
         connection.vendor != "postgresql", reason="COPY is PostgreSQL's; SQLite writes in Python"
     ),
 ]
-COPIED = [NATIVE, ACLED]
+COPIED = [NATIVE, ACLED, UCDP]
 
 
 @pytest.fixture
@@ -153,15 +156,6 @@ def test_nested_dataset_fields_fall_back_to_python(awkward, copy_calls):
 
     assert copy_calls == [None]
     assert text == python_export(incidents, NATIVE)
-
-
-def test_layouts_without_a_copy_are_written_in_python(awkward, copy_calls):
-    incidents = Incident.objects.order_by("id")
-
-    text = "".join(export_chunks(incidents, UCDP, "csv")).encode()
-
-    assert copy_calls == [None]
-    assert text == python_export(incidents, UCDP)
 
 
 # -- the ACLED layout ----------------------------------------------------------------------
@@ -308,3 +302,146 @@ def test_acled_rows_with_kept_columns_not_text_fall_back_to_python(acled_awkward
 
     assert copy_calls == [None]
     assert text == python_export(incidents, ACLED)
+
+
+# -- the UCDP layout -----------------------------------------------------------------------
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "ucdp-ged-syria-2016-sample.csv"
+
+
+def test_the_imported_ged_sample_is_copied_byte_for_byte(copy_calls):
+    with SAMPLE.open(newline="", encoding="utf-8") as file:
+        assert import_incidents(file, UCDP).problems == []
+    everything = Incident.objects.all()
+    assert everything.filter(dataset=GED).count() == 617
+
+    for incidents in (
+        everything,
+        UCDP.export_queryset(everything),
+        UCDP.export_queryset(everything.order_by("-fatalities_best", "id")),
+    ):
+        expected = python_export(incidents, UCDP)
+        assert expected.count(b"\r\n") > 600
+        assert copy_export(incidents, UCDP, copy_calls) == expected
+
+
+def _ged(fields: dict, **incident) -> Incident:
+    return IncidentFactory(dataset=GED, dataset_fields=fields, **incident)
+
+
+@pytest.fixture
+def ucdp_awkward():
+    """Incidents that take every branch of the UCDP columns, from GED and entered in Tessera."""
+    # GED's own text for a side while it names the same actors, whatever the order and the
+    # spaces Python strips (a tab, a no-break space); another order of names is not the same.
+    kept = {
+        "year": "2016",
+        "conflict_name": "=Syria: Government",
+        "dyad_name": 'Government of Syria - "IS", and\nothers',
+        "side_a": "\tZulu,\u00a0=Alpha , ",
+        "side_b": "Bravo, Charlie",
+        "number_of_sources": "-3",
+        "source_article": '"Wire,2016-01-01,Head; line"',
+        "geom_wkt": "POINT (43 34)",
+        "priogrid_gid": "",
+        "country": "Iraq",
+        "adm_1": "Baghdad governorate",
+        "event_clarity": "2",
+        "deaths_a": "+1",
+        "deaths_b": None,
+        "region": "Middle East",
+    }
+    clash = _ged(kept, dataset_event_id="=123", fatalities_best=4)
+    _actor(clash, "=Alpha", ActorType.STATE_FORCES, ActorRole.PARTY, "A")
+    zulu = _actor(clash, "Zulu", ActorType.REBEL_GROUP, ActorRole.PARTY, "A").actor
+    IncidentActorFactory(incident=clash, actor=zulu, role=ActorRole.TARGET, side="A")
+    _actor(clash, "Bravo", ActorType.REBEL_GROUP, ActorRole.PARTY, "B")
+    for title, published_at in (("One", dt.date(2016, 1, 2)), (NO_HEADLINE, None)):
+        CitationFactory(
+            incident=clash, source=SourceFactory(title=title, published_at=published_at)
+        )
+    # A country and an adm_1 that no longer match the place are written from the place.
+    moved = {"country": "Syria", "adm_1": "Homs", "side_a": "", "side_b": ""}
+    _ged(moved, dataset_event_id="", location=LocationFactory(country="IRQ", admin1="IQ-BG"))
+    # The file's estimates (best outside low..high) while Tessera's fitted ones stand, and
+    # once somebody has changed them.
+    given = {"low": "5", "best": "16", "high": "2", "side_a": "", "side_b": ""}
+    _ged(given, fatalities_low=5, fatalities_best=16, fatalities_high=16)
+    _ged(given, fatalities_low=5, fatalities_best=16, fatalities_high=20)
+    _ged({"low": "", "best": "3.0", "side_a": "x", "side_b": ""}, fatalities_best=3)
+    # Entered in Tessera: sides from perpetrators and targets, once each, in their order.
+    entered = IncidentFactory(
+        fatalities_best=2,
+        confidence=Confidence.DISCOUNTED,
+        date_precision=DatePrecision.WEEK,
+        violence_type=None,
+        location=LocationFactory(name="-Edge", latitude=90.0, longitude=180.0, admin1="IQ-BG"),
+    )
+    _actor(entered, "Zed", ActorType.REBEL_GROUP)
+    abe = _actor(entered, "Abe", ActorType.REBEL_GROUP).actor
+    IncidentActorFactory(incident=entered, actor=abe, role=ActorRole.TARGET)
+    _actor(entered, "Helper", ActorType.REBEL_GROUP, ActorRole.RESPONDER)
+    for publisher, title, published_at in (
+        ("=Wire", 'Head, "quoted"', None),
+        ("", NO_HEADLINE, dt.date(2016, 3, 4)),
+        ("Wire;B", "Line\nbreak", None),
+    ):
+        source = SourceFactory(publisher=publisher, title=title, published_at=published_at)
+        CitationFactory(incident=entered, source=source)
+    # Coordinates as repr() and PostgreSQL write them, and the PRIO-GRID cells at the edges.
+    for latitude, longitude in ((-90.0, -180.0), (0.0001, -0.00001), (0.0, 40.5), (33.3, 1e-05)):
+        IncidentFactory(location=LocationFactory(latitude=latitude, longitude=longitude))
+    for precision in DatePrecision:
+        IncidentFactory(date_precision=precision, date_end=dt.date(2022, 2, 1))
+    IncidentFactory(location=LocationFactory(country="", admin1=""), dataset_fields={"n": 1})
+    return clash
+
+
+def test_awkward_ucdp_values_are_copied_byte_for_byte(ucdp_awkward, copy_calls):
+    incidents = Incident.objects.order_by("id")
+    expected = python_export(incidents, UCDP)
+
+    assert copy_export(incidents, UCDP, copy_calls) == expected
+    for written in (
+        '\'=123,2016,,,,\'=Syria: Government,,"Government of Syria - ""IS"", and\nothers",,',
+        '"\'\tZulu,\u00a0=Alpha , ",,,Bravo,\'-3,"""Wire,2016-01-01,Head; line"""',
+        "2016-01-02;,One;,",
+        "POINT (43 34),,Iraq,,Middle East,2,",
+        ",'+1,,,,,4,\r\n",
+        ",Homs,,34.0,",
+        ",5,16,2\r\n",
+        ",5,16,20\r\n",
+        ",,3.0,\r\n",
+        "Abe; Zed,,,Abe,3,",
+        '\'=Wire;;Wire;B,;2016-03-04;,"Head, ""quoted"";;Line\nbreak"',
+        "POINT (180 90),259200,",
+        "POINT (-180 -90),1,",
+        "POINT (-1e-05 0.0001),",
+        "POINT (40.5 0),",
+        "POINT (1e-05 33.3),",
+        ",2,3,",
+    ):
+        assert written.encode() in expected, written
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"deaths_a": 3}, {"side_a": None}, {"country": ["Syria"]}, {"region": {"name": "Asia"}}],
+)
+def test_ged_rows_with_kept_columns_not_text_fall_back_to_python(ucdp_awkward, copy_calls, fields):
+    _ged({"side_a": "", "side_b": "", **fields}, fatalities_best=1)
+    incidents = Incident.objects.order_by("id")
+
+    assert copy_statement(incidents, UCDP) is None
+
+
+def test_estimates_python_cannot_read_fall_back_to_python(ucdp_awkward):
+    _ged({"side_a": "", "side_b": "", "best": "many"}, fatalities_best=1)
+
+    assert copy_statement(Incident.objects.all(), UCDP) is None
+
+
+def test_dataset_fields_not_an_object_fall_back_to_python(ucdp_awkward):
+    IncidentFactory(dataset_fields=["not", "an", "object"])
+
+    assert copy_statement(Incident.objects.all(), UCDP) is None
