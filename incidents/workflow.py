@@ -111,7 +111,11 @@ def refusal(user, current: str | None, new: str) -> str:
     transition = TRANSITIONS.get((current, new))
     if transition is None:
         record = f"A record that is {current}" if current else "A new record"
-        allowed = [target for (source, target) in TRANSITIONS if source == current]
+        allowed = [
+            target
+            for (source, target) in TRANSITIONS
+            if source == current and may_set_status(user, current, target)
+        ]
         hint = f" It can become: {', '.join(allowed)}." if allowed else ""
         return f"{record} cannot become {new}.{hint}"
     return f"Only editors can {transition.name} incidents."

@@ -267,3 +267,17 @@ def test_analyst_submits_a_selection_for_review(analyst_client):
     statuses = dict(Incident.objects.values_list("pk", "status"))
     assert [statuses[draft.pk] for draft in drafts] == ["in review", "in review"]
     assert statuses[published.pk] == "published"
+
+
+def test_a_refused_move_names_only_the_moves_the_user_may_make(analyst_client, editor_client):
+    def refusal(client):
+        incident = IncidentFactory(status=Status.PUBLISHED)
+        response = client.post(
+            change_url(incident), change_form_data(incident, **with_texts(status="draft"))
+        )
+        return response.context["adminform"].form.errors["status"]
+
+    assert refusal(editor_client) == [
+        "A record that is published cannot become draft. It can become: retracted."
+    ]
+    assert refusal(analyst_client) == ["A record that is published cannot become draft."]
