@@ -3,7 +3,8 @@
 Usage (PostgreSQL only: the database named by DATABASE_URL, not a test database):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tessera_bench \\
-        .venv/bin/python bench/csv_io.py [--import-rows 20000] [--python] [--sha256]
+        .venv/bin/python bench/csv_io.py [--import-rows 20000] [--python] [--sha256] \\
+        [--imports-only]
 
 Fill the database first: `manage.py migrate` then `manage.py generate_incidents --count N`.
 
@@ -17,7 +18,9 @@ same bytes.
 Imports read a file of `--import-rows` incidents written by each preset's own export and
 run dry runs (everything is written, then rolled back), so the database is left as it was:
 the file as exported (updates), the same rows with fresh event ids (new incidents), and the
-file again once imported (nothing changes).
+file again once imported (nothing changes). Their baseline is PostgreSQL alone writing as
+many new incidents as an import writes them (SQL copies of existing ones: rows, search
+vectors, actor rows, citations, history), the least any import can take.
 Peak memory is the process's maximum resident size after each step.
 """
 
@@ -139,6 +142,58 @@ class RolledBack(Exception):
     pass
 
 
+def time_database_alone(count: int) -> float:
+    """Seconds PostgreSQL alone takes to write `count` new incidents as an import writes them:
+    the rows with their search vectors, their actor rows and citations, and a history entry
+    for each; SQL copies of the newest incidents, rolled back. No import can be faster."""
+    from django.db import connection, transaction
+
+    from incidents.imports import _History
+    from incidents.models import Citation, Incident, IncidentActor
+    from incidents.search import vector_sql
+
+    kept = {"id", "public_id", "dataset_event_id", "search_vector"}
+    columns = [f.column for f in Incident._meta.concrete_fields if f.column not in kept]
+    listed = ", ".join(columns)
+    started = time.perf_counter()
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMPORARY TABLE copied AS SELECT id AS old, "
+                "nextval(pg_get_serial_sequence('incidents_incident', 'id')) AS new "
+                "FROM (SELECT id FROM incidents_incident ORDER BY id DESC LIMIT %s) AS newest",
+                [count],
+            )
+            cursor.execute(
+                f"INSERT INTO incidents_incident (id, public_id, dataset_event_id, "
+                f"search_vector, {listed}) SELECT c.new, i.public_id || 'c', "
+                f"CASE WHEN i.dataset_event_id = '' THEN '' ELSE i.dataset_event_id || 'c' END, "
+                f"{vector_sql('i.search_document')}, {listed} "
+                "FROM incidents_incident i JOIN copied c ON c.old = i.id"
+            )
+            for model in (IncidentActor, Citation):
+                names = [
+                    f.column
+                    for f in model._meta.concrete_fields
+                    if f.column not in ("id", "incident_id")
+                ]
+                cursor.execute(
+                    f"INSERT INTO {model._meta.db_table} (incident_id, {', '.join(names)}) "
+                    f"SELECT c.new, {', '.join(names)} FROM {model._meta.db_table} r "
+                    "JOIN copied c ON c.old = r.incident_id"
+                )
+            cursor.execute("SELECT new FROM copied")
+            new = [row[0] for row in cursor.fetchall()]
+            history = _History(reason="Imported")
+            history.created(Incident, new)
+            for model in (IncidentActor, Citation):
+                history.created(model, new, by="incident_id")
+            raise RolledBack
+    except RolledBack:
+        pass
+    return time.perf_counter() - started
+
+
 def time_imports(preset, count: int, user) -> list[tuple[str, int, float, int]]:
     """(case, rows, seconds, problems) for three cases, each a dry run:
     - update: the export of existing incidents, imported back (the synthetic records change:
@@ -174,8 +229,16 @@ def main() -> None:
     parser.add_argument("--import-rows", type=int, default=20_000, help="0: no imports")
     parser.add_argument("--python", action="store_true", help="also time the Python writer")
     parser.add_argument("--sha256", action="store_true", help="COPY and Python write alike?")
+    parser.add_argument("--imports-only", action="store_true", help="skip the exports")
     args = parser.parse_args()
     setup()
+    if not args.imports_only:
+        time_exports(args)
+    if args.import_rows:
+        time_all_imports(args.import_rows)
+
+
+def time_exports(args) -> None:
     from incidents.copy_export import copies
     from incidents.presets import PRESETS
 
@@ -208,16 +271,25 @@ def main() -> None:
             through_copy, in_python = sha256(PRESETS[name], False), sha256(PRESETS[name], True)
             verdict = "identical" if through_copy == in_python else "DIFFERENT"
             print(f"{name}: COPY {through_copy}, Python {in_python}: {verdict}")
-    if args.import_rows:
-        print()
-        from django.contrib.auth import get_user_model
 
-        user = get_user_model().objects.order_by("pk").first()  # whom history names
-        print(f"{'import (dry run)':<22}{'rows':>9}{'seconds':>9}{'rows/s':>10}{'problems':>11}")
-        for name, preset in PRESETS.items():
-            for case, rows, seconds, problems in time_imports(preset, args.import_rows, user):
-                label = f"{name}, {case}"
-                print(f"{label:<22}{rows:>9}{seconds:>9.2f}{rows / seconds:>10.0f}{problems:>11}")
+
+def time_all_imports(count: int) -> None:
+    from django.contrib.auth import get_user_model
+
+    from incidents.presets import PRESETS
+
+    print()
+    user = get_user_model().objects.order_by("pk").first()  # whom history names
+    alone = count / time_database_alone(count)
+    print(f"PostgreSQL alone writing {count} new incidents as an import does "
+          f"(rows, vectors, actor rows, citations, history): {alone:.0f} rows/s")  # fmt: skip
+    print(f"{'import (dry run)':<22}{'rows':>9}{'seconds':>9}{'rows/s':>10}{'problems':>11}"
+          f"{'% of alone':>12}")  # fmt: skip
+    for name, preset in PRESETS.items():
+        for case, rows, seconds, problems in time_imports(preset, count, user):
+            label = f"{name}, {case}"
+            print(f"{label:<22}{rows:>9}{seconds:>9.2f}{rows / seconds:>10.0f}{problems:>11}"
+                  f"{100 * rows / seconds / alone:>11.0f}%")  # fmt: skip
 
 
 if __name__ == "__main__":

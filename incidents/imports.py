@@ -27,11 +27,12 @@ from typing import Any, TextIO
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connections, transaction
-from django.db.models import CheckConstraint, F, Field, Model, Q
+from django.db.models import CheckConstraint, F, Model, Q
 from django.utils import timezone
 from simple_history.utils import get_history_manager_for_model
 
 from geo.models import Location
+from incidents import bulk_writes
 from incidents.exports import FORMULA_PREFIXES
 from incidents.models import (
     Actor,
@@ -50,9 +51,9 @@ from incidents.presets.base import (
     Preset,
     SourceSpec,
 )
-from incidents.provenance import independent_source_count, refresh_independent_sources
-from incidents.search import DOCUMENT_FIELDS, refresh_search_documents, refreshes_deferred
-from incidents.taxonomy import ActorType
+from incidents.provenance import count_independent
+from incidents.search import document_of, refreshes_deferred, vector_sql
+from incidents.taxonomy import ActorType, Stance
 from incidents.workflow import may_set_status, refusal
 
 BATCH_SIZE = 5000
@@ -64,6 +65,8 @@ NOT_COMPARED = {"updated_at", "updated_by", "version", "search_document", "searc
 # Values whose validation _Rules remembers, before it forgets them to keep memory flat.
 REMEMBERED_VALUES = 100_000
 PARTICIPANT_FIELDS = ("actor_id", "role", "attribution", "side")
+# What an import derives for every incident it writes (see _Importer._derive).
+DERIVED = ("search_document", "independent_sources")
 CITATION_FIELDS = ("source_id", "quote", "locator", "supports", "stance")
 
 
@@ -372,8 +375,10 @@ class _History:
     user: Any = None
     reason: str = ""
 
-    def created(self, model: type[Model], ids: list[int]) -> None:
-        self._copy(model, ids, "+")
+    def created(self, model: type[Model], ids: list[int], *, by: str = "") -> None:
+        """Entries for the new rows of `model` whose `by` column (the primary key by default)
+        is in `ids`."""
+        self._copy(model, ids, "+", by)
 
     def changed(self, model: type[Model], ids: list[int]) -> None:
         self._copy(model, ids, "~")
@@ -381,7 +386,7 @@ class _History:
     def deleted(self, model: type[Model], ids: list[int]) -> None:
         self._copy(model, ids, "-")
 
-    def _copy(self, model: type[Model], ids: list[int], history_type: str) -> None:
+    def _copy(self, model: type[Model], ids: list[int], history_type: str, by: str = "") -> None:
         if not ids or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
             return
         historical = get_history_manager_for_model(model).model
@@ -400,8 +405,8 @@ class _History:
                 strict=True,
             )
         ]
-        pk = quote(model._meta.pk.column)
-        for chunk, condition in _id_chunks(connection, pk, ids, len(entry)):
+        column = quote(by or model._meta.pk.column)
+        for chunk, condition in bulk_writes.id_chunks(connection, column, ids, len(entry)):
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"INSERT INTO {quote(historical._meta.db_table)} "
@@ -548,7 +553,7 @@ class _Importer:
                 valid[key] = record
         try:
             with transaction.atomic():
-                model.objects.bulk_create(valid.values(), batch_size=BATCH_SIZE)
+                bulk_writes.insert(list(valid.values()))
         except IntegrityError:
             # A database rule refused one of them: find which, create the others.
             for key, record in list(valid.items()):
@@ -556,7 +561,9 @@ class _Importer:
                 if error:
                     self.refused[(kind, key)] = error
                     del valid[key]
-            model.objects.bulk_create(valid.values(), batch_size=BATCH_SIZE)
+            for record in valid.values():
+                record.pk = None  # its id went with the savepoint
+            bulk_writes.insert(list(valid.values()))
         self.history.created(model, [record.pk for record in valid.values()])
         self.known[kind].update(valid)
         created = {"place": self.report.created_places, "actor": self.report.created_actors}
@@ -606,7 +613,8 @@ class _Importer:
         incident = existing.get(key) if (imported.public_id or imported.event_id) else None
         if incident is None:
             incident = Incident(public_id=imported.public_id, created_by=self.user)
-        before = _stored_values(incident)
+        # A new record is written whole: only a stored one is compared with the file.
+        before = _stored_values(incident) if incident.pk else {}
         for name, value in imported.fields.items():
             if name in NOT_IMPORTED:
                 continue
@@ -626,9 +634,11 @@ class _Importer:
         incident.restored = incident.pk is None
         incident.read_version = incident.version
         incident.stored_status = before.get("status")
-        after = _stored_values(incident)
-        # Only what the file changed is written back.
-        incident.changed_fields = {name for name in after if after[name] != before.get(name)}
+        incident.changed_fields = set()
+        if incident.pk:
+            after = _stored_values(incident)
+            # Only what the file changed is written back.
+            incident.changed_fields = {name for name in after if after[name] != before[name]}
         incident.changed = incident.pk is None or bool(incident.changed_fields)
         return incident
 
@@ -735,20 +745,38 @@ class _Importer:
             incident.created_at = now
         stamped = self._keep_timestamps(rows)
         self._assign_public_ids(new)
+        # Bulk writes send no signals: what search and provenance derive is written with
+        # each row.
+        self._derive([*new, *old], related)
         dates_written = _insert_incidents(new)
         _update_incidents(old)
         self.report.created += len(new)
         self.report.updated += len(rows) - len(new)
         related.write()
         # Dates are bookkeeping, not a change of the record: its version stays.
-        _update_columns(
+        bulk_writes.update(
             [incident for incident in stamped if not (incident.restored and dates_written)],
             ["created_at", "updated_at"],
-            raise_version=False,
         )
         self.history.created(Incident, [incident.pk for incident in new])
         self.history.changed(Incident, [incident.pk for incident in old])
-        _refresh_derived(new, old, related)
+
+    def _derive(self, incidents: list[Incident], related: _Related) -> None:
+        """Set the search document and the independent-source count of `incidents`, as
+        search.search_document() and provenance.independent_source_count() compute them."""
+        actors = {actor.pk: actor for actor in self.known["actor"].values()}
+        sources = {source.pk: source for source in self.known["source"].values()}
+        for incident in incidents:
+            participants = related.rows_of(incident, "participants")
+            incident.search_document = document_of(
+                incident, incident.location, [actors[row[0]] for row in participants]
+            )
+            supporting = [
+                sources[row[0]]
+                for row in related.rows_of(incident, "citations")
+                if row[-1] == Stance.SUPPORTS
+            ]
+            incident.independent_sources = count_independent(supporting)
 
     @staticmethod
     def _keep_timestamps(rows: list[tuple[Incident, ImportedIncident]]) -> list[Incident]:
@@ -852,10 +880,20 @@ class _Related:
             return Counter(wanted) != Counter(stored_content)
         return wanted != stored_content
 
+    def rows_of(self, incident: Incident, kind: str) -> list[tuple]:
+        """The actor rows or citations `incident` will have once written, in their order."""
+        if incident.pk is None or id(incident) in self.replaced_ids[kind]:
+            return getattr(self, kind)[id(incident)]
+        return [content for _, content in getattr(self, f"stored_{kind}").get(incident.pk, [])]
+
     def changed_incidents(self) -> list[Incident]:
         self.replaced = {
             kind: [incident for incident in self.incidents if self._differs(incident, kind)]
             for kind in ("participants", "citations", "tags")
+        }
+        self.replaced_ids = {
+            kind: {id(incident) for incident in incidents}
+            for kind, incidents in self.replaced.items()
         }
         return [incident for kind in self.replaced.values() for incident in kind]
 
@@ -872,20 +910,18 @@ class _Related:
             if deleted:
                 history.deleted(model, deleted)
                 # Not the ORM's delete, which writes each row's history with a query of its own.
-                _delete(model, deleted)
+                bulk_writes.delete(model, deleted)
             created = [
-                model(
-                    incident=incident,
-                    **{
-                        name: list(value) if isinstance(value, tuple) else value
-                        for name, value in zip(fields, content, strict=True)
-                    },
+                (
+                    incident.pk,
+                    *(list(value) if isinstance(value, tuple) else value for value in content),
                 )
                 for incident in incidents
                 for content in getattr(self, kind)[id(incident)]
             ]
-            model.objects.bulk_create(created, batch_size=BATCH_SIZE)
-            history.created(model, [row.pk for row in created])
+            bulk_writes.insert_values(model, ("incident_id", *fields), created)
+            # The incidents' rows are all new: each was replaced whole.
+            history.created(model, [incident.pk for incident in incidents], by="incident_id")
         through = Incident.tags.through
         incidents = self.replaced["tags"]
         stale = [incident.pk for incident in incidents if incident.pk in self.stored_tags]
@@ -898,19 +934,6 @@ class _Related:
             ],
             batch_size=BATCH_SIZE,
         )
-
-
-def _refresh_derived(new: list[Incident], old: list[Incident], related: _Related) -> None:
-    """Bulk writes send no signals: rewrite the search documents and recount the independent
-    sources of the incidents whose file changed them, each row in one UPDATE."""
-    searched = {incident.pk for incident in related.replaced["participants"]}
-    searched.update(incident.pk for incident in new)
-    searched.update(incident.pk for incident in old if incident.changed_fields & DOCUMENT_FIELDS)
-    recounted = {incident.pk for incident in related.replaced["citations"]}
-    both = searched & recounted
-    refresh_search_documents(both, also={"independent_sources": independent_source_count()})
-    refresh_search_documents(searched - both)
-    refresh_independent_sources(recounted - both)
 
 
 def _stored(
@@ -926,136 +949,34 @@ def _stored(
     return stored
 
 
-def _delete(model: type[Model], ids: list[int]) -> None:
-    connection = connections[model.objects.db]
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        for chunk, condition in _id_chunks(connection, quote(model._meta.pk.column), ids):
-            cursor.execute(f"DELETE FROM {quote(model._meta.db_table)} WHERE {condition}", chunk)
-
-
-def _id_chunks(connection, column: str, ids: list[int], other_params: int = 0) -> Iterator:
-    """(parameters, SQL condition) for `column` in `ids`, in as few statements as fit.
-
-    On PostgreSQL the ids travel as one array, not as thousands of placeholders that the
-    driver would parse and the server plan one by one.
-    """
-    if connection.vendor == "postgresql":
-        if ids:
-            yield [ids], f"{column} = ANY(%s)"
-        return
-    per_statement = (connection.features.max_query_params or 65535) - other_params
-    for start in range(0, len(ids), per_statement):
-        chunk = ids[start : start + per_statement]
-        yield chunk, f"{column} IN ({', '.join(['%s'] * len(chunk))})"
-
-
 def _insert_incidents(incidents: list[Incident]) -> bool:
-    """Insert new incidents; True when their created_at and updated_at were written as set.
-
-    On PostgreSQL one INSERT … SELECT FROM UNNEST takes an array per column: bulk_create
-    would send a placeholder per value (the search vector's type rules out its own UNNEST),
-    which the driver parses one by one, and set both dates to now. Elsewhere bulk_create
-    does the work, and the dates are written afterwards.
-    """
+    """Insert new incidents; True when their created_at and updated_at were written as set
+    (bulk_create sets both to now: the caller then writes them)."""
     if not incidents:
         return True
-    connection = connections[Incident.objects.db]
-    if connection.vendor != "postgresql":
+    if connections[Incident.objects.db].vendor != "postgresql":
         dates = [(incident.created_at, incident.updated_at) for incident in incidents]
-        Incident.objects.bulk_create(incidents, batch_size=BATCH_SIZE)
+        bulk_writes.insert(incidents)
         for incident, (created_at, updated_at) in zip(incidents, dates, strict=True):
             incident.created_at, incident.updated_at = created_at, updated_at
         return False
-    quote = connection.ops.quote_name
-    # The search vector is left NULL: search.refresh_search_documents() writes it.
-    fields = [
-        model_field
-        for model_field in Incident._meta.concrete_fields
-        if not model_field.primary_key
-        and not model_field.generated
-        and model_field.name != "search_vector"
-    ]
-    arrays = [f"(%s)::{model_field.db_type(connection).split('(')[0]}[]" for model_field in fields]
-    columns = [
-        [
-            model_field.get_db_prep_save(getattr(incident, model_field.attname), connection)
-            for incident in incidents
-        ]
-        for model_field in fields
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(Incident._meta.db_table)} "
-            f"({', '.join(quote(model_field.column) for model_field in fields)}) "
-            f"SELECT * FROM UNNEST({', '.join(arrays)}) "
-            f"RETURNING {quote(Incident._meta.pk.column)}",
-            columns,
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-    for incident, pk in zip(incidents, ids, strict=True):
-        incident.pk = pk
-        incident._state.adding = False
-        incident._state.db = Incident.objects.db
+    bulk_writes.insert(incidents, computed={"search_vector": vector_sql("s.search_document")})
     return True
 
 
 def _update_incidents(incidents: list[Incident]) -> None:
-    """Write back what the file changed, raising each version: one UPDATE per set of fields.
-
-    Django's bulk_update builds a CASE per row and field; an UPDATE … FROM (VALUES …) joins
-    the new values instead, and both PostgreSQL and SQLite (3.33+) run it.
-    """
+    """Write back what the file changed and what is derived, raising each version: one
+    UPDATE per set of fields."""
     groups: dict[frozenset[str], list[Incident]] = {}
     for incident in incidents:
         incident.version = incident.read_version + 1
         groups.setdefault(frozenset(incident.changed_fields), []).append(incident)
+    computed = {"version": "t.version + 1"}
+    if connections[Incident.objects.db].vendor == "postgresql":
+        computed["search_vector"] = vector_sql("s.search_document")
     for names, group in groups.items():
-        fields = sorted({*_field_names(names), "updated_at", "updated_by"})
-        _update_columns(group, fields, raise_version=True)
-
-
-def _update_columns(incidents: list[Incident], names: list[str], *, raise_version: bool) -> None:
-    """Write the fields `names` of `incidents` with one UPDATE … FROM (VALUES …) per chunk.
-
-    On PostgreSQL the values travel as one array per column (UNNEST), in one statement.
-    """
-    if not incidents:
-        return
-    connection = connections[Incident.objects.db]
-    quote = connection.ops.quote_name
-    fields = [Incident._meta.pk] + [Incident._meta.get_field(name) for name in names]
-    version = f", {quote('version')} = t.{quote('version')} + 1" if raise_version else ""
-    assignments = ", ".join(
-        f"{quote(model_field.column)} = v.column{index}"
-        for index, model_field in enumerate(fields, start=1)
-        if not model_field.primary_key
-    )
-    update = f"UPDATE {quote(Incident._meta.db_table)} AS t SET {assignments}{version} FROM"
-    where = f"WHERE t.{quote(Incident._meta.pk.column)} = v.column1"
-
-    def values(model_field: Field, incident: Incident) -> Any:
-        return model_field.get_db_prep_save(getattr(incident, model_field.attname), connection)
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Arrays of the columns' types without their lengths: a value that is too long
-            # fails the assignment rather than being cut short by the cast.
-            arrays = [f"%s::{f.cast_db_type(connection).split('(')[0]}[]" for f in fields]
-            aliases = [f"column{index}" for index in range(1, len(fields) + 1)]
-            cursor.execute(
-                f"{update} UNNEST({', '.join(arrays)}) AS v({', '.join(aliases)}) {where}",
-                [[values(f, incident) for incident in incidents] for f in fields],
-            )
-            return
-        row = f"({', '.join(['%s'] * len(fields))})"
-        per_statement = max(1, (connection.features.max_query_params or 65535) // len(fields))
-        for start in range(0, len(incidents), per_statement):
-            chunk = incidents[start : start + per_statement]
-            cursor.execute(
-                f"{update} (VALUES {', '.join([row] * len(chunk))}) AS v {where}",
-                [values(f, incident) for incident in chunk for f in fields],
-            )
+        fields = {*_field_names(names), "updated_at", "updated_by", *DERIVED}
+        bulk_writes.update(group, sorted(fields), computed=computed)
 
 
 def _field_names(attnames: Iterable[str]) -> set[str]:

@@ -193,6 +193,12 @@ def independent_source_count(apps=global_apps) -> Coalesce:
     return Coalesce(Subquery(supporting), 0)
 
 
+def count_independent(supporting_sources: Iterable) -> int:
+    """What independent_source_count() gives for an incident citing `supporting_sources`,
+    from records in memory."""
+    return len({source.independence_key or f"source:{source.pk}" for source in supporting_sources})
+
+
 def _batches(ids: Iterable[int]) -> Iterator[list[int]]:
     ordered = sorted(set(ids))
     for start in range(0, len(ordered), BATCH_SIZE):

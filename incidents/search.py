@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.apps import apps as global_apps
+from django.contrib.postgres.aggregates.mixins import OrderableAggMixin
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connections
 from django.db.models import (
@@ -49,24 +50,33 @@ DOCUMENT_FIELDS = {"public_id", "title", "summary", "location", "location_id"}
 NAME_FIELDS = {"incidents.actor": ("name", "aliases"), "geo.location": ("name", "alternate_names")}
 
 
+def vector_sql(document: str) -> str:
+    """The SQL of the stored vector of `document` (SQL of a text), as queries read it."""
+    return f"to_tsvector('{SEARCH_CONFIG}'::regconfig, {document})"
+
+
 class DocumentVector(Func):
     """to_tsvector over the search document, in the configuration queries use."""
 
-    template = f"to_tsvector('{SEARCH_CONFIG}'::regconfig, %(expressions)s)"
+    template = vector_sql("%(expressions)s")
     output_field = SearchVectorField()
 
 
-class JoinedText(Aggregate):
-    """The group's texts joined by spaces: STRING_AGG on PostgreSQL, GROUP_CONCAT on SQLite."""
+class JoinedText(OrderableAggMixin, Aggregate):
+    """The group's texts joined by spaces, in the order of `order_by`: STRING_AGG … ORDER BY on
+    PostgreSQL; GROUP_CONCAT on SQLite, in the order it reads them (its aggregates take no
+    ORDER BY before 3.44)."""
 
     function = "STRING_AGG"
+    template = "%(function)s(%(distinct)s%(expressions)s %(order_by)s)"
     output_field = TextField()
 
     def __init__(self, expression: Any, **extra: Any) -> None:
         super().__init__(expression, Value(" "), **extra)
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+        text, params = compiler.compile(self.get_source_expressions()[0])
+        return f"GROUP_CONCAT({text}, ' ')", params
 
 
 def matching(incidents: QuerySet, text: str) -> QuerySet:
@@ -136,10 +146,19 @@ def search_document(apps=global_apps) -> Concat:
         IncidentActor._default_manager.filter(incident_id=OuterRef("pk"))
         .order_by()
         .values("incident_id")
-        .annotate(text=JoinedText(_spaced("actor__name", "actor__aliases")))
+        # In the order the actors were entered, which bulk writes can follow.
+        .annotate(text=JoinedText(_spaced("actor__name", "actor__aliases"), order_by="pk"))
         .values("text")
     )
     return _spaced("public_id", "title", "summary", Subquery(place), Subquery(actors))
+
+
+def document_of(incident, place, actors: Iterable) -> str:
+    """What search_document() writes for `incident`, from records in memory: for bulk writes
+    that write the document with the row (`actors` in the order of their actor rows)."""
+    place_text = f"{place.name} {place.alternate_names}" if place else ""
+    actor_text = " ".join(f"{actor.name} {actor.aliases}" for actor in actors)
+    return " ".join((incident.public_id, incident.title, incident.summary, place_text, actor_text))
 
 
 def _spaced(*parts: Any) -> Concat:

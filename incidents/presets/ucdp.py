@@ -95,7 +95,7 @@ ADMIN1_SUFFIXES = re.compile(r"\b(governorate|province|region|state|oblast)\b", 
 
 def _code(text: str, codes: dict | type, what: str) -> int:
     """An integer code of a GED vocabulary; anything else is refused with the choices."""
-    allowed = list(codes) if isinstance(codes, dict) else list(codes.values)
+    allowed = list(codes) if isinstance(codes, dict) else _values(codes)
     try:
         code = int(text)
     except ValueError:
@@ -104,6 +104,12 @@ def _code(text: str, codes: dict | type, what: str) -> int:
         choices = ", ".join(str(value) for value in allowed)
         raise CellError(f"“{text}” is not a {what} code ({choices}).")
     return code
+
+
+@cache
+def _values(choices: type) -> list[int]:
+    # An enum's `values` is built anew on every call, and every row reads several codes.
+    return list(choices.values)
 
 
 def _read_ged_date(text: str) -> dt.date:
