@@ -17,6 +17,7 @@ it creates. A row that changes nothing writes nothing.
 from __future__ import annotations
 
 import csv
+import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -614,7 +615,7 @@ class _Importer:
         if incident is None:
             incident = Incident(public_id=imported.public_id, created_by=self.user)
         # A new record is written whole: only a stored one is compared with the file.
-        before = _stored_values(incident) if incident.pk else {}
+        before = dict(zip(COMPARED, _stored_values(incident), strict=True)) if incident.pk else {}
         for name, value in imported.fields.items():
             if name in NOT_IMPORTED:
                 continue
@@ -636,15 +637,21 @@ class _Importer:
         incident.stored_status = before.get("status")
         incident.changed_fields = set()
         if incident.pk:
-            after = _stored_values(incident)
             # Only what the file changed is written back.
-            incident.changed_fields = {name for name in after if after[name] != before[name]}
+            incident.changed_fields = {
+                name
+                for name, value in zip(COMPARED, _stored_values(incident), strict=True)
+                if value != before[name]
+            }
         incident.changed = incident.pk is None or bool(incident.changed_fields)
         return incident
 
     def _validate(self, incident: Incident, number: int) -> list[Problem]:
-        exclude = {"public_id", "location"} if incident.location is None else {"public_id"}
-        problems = self._problems(self.rules[Incident].errors(incident, exclude), number)
+        problems = []
+        # A stored record whose fields the file leaves as they are has nothing to check.
+        if incident.pk is None or incident.changed_fields:
+            exclude = {"public_id", "location"} if incident.location is None else {"public_id"}
+            problems = self._problems(self.rules[Incident].errors(incident, exclude), number)
         # A file moves an existing record only as its importer could in the admin (the command
         # line without --user runs with the server's own rights).
         moved = self.user is not None and incident.pk and incident.status != incident.stored_status
@@ -1055,12 +1062,9 @@ def _label(record) -> str:
     return f"{record.publisher}: {record.title}" if isinstance(record, Source) else record.name
 
 
-def _stored_values(incident: Incident) -> dict[str, Any]:
-    return {
-        field.attname: getattr(incident, field.attname)
-        for field in Incident._meta.concrete_fields
-        if field.name not in NOT_COMPARED
-    }
+# The fields (by attname) an import compares with the stored record.
+COMPARED = tuple(f.attname for f in Incident._meta.concrete_fields if f.name not in NOT_COMPARED)
+_stored_values = operator.attrgetter(*COMPARED)
 
 
 def _full_clean_errors(record: Model, exclude: Iterable[str] = ()) -> dict[str, list[str]]:
