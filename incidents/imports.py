@@ -972,18 +972,19 @@ def _insert_incidents(incidents: list[Incident]) -> bool:
 
 
 def _update_incidents(incidents: list[Incident]) -> None:
-    """Write back what the file changed and what is derived, raising each version: one
-    UPDATE per set of fields."""
-    groups: dict[frozenset[str], list[Incident]] = {}
+    """Write back what the file changed and what is derived, raising each version, in one
+    UPDATE: a field one record changed and another did not is written back as it was stored
+    (the rows are locked since they were read)."""
+    if not incidents:
+        return
     for incident in incidents:
         incident.version = incident.read_version + 1
-        groups.setdefault(frozenset(incident.changed_fields), []).append(incident)
+    changed = set().union(*(incident.changed_fields for incident in incidents))
     computed = {"version": "t.version + 1"}
     if connections[Incident.objects.db].vendor == "postgresql":
         computed["search_vector"] = vector_sql("s.search_document")
-    for names, group in groups.items():
-        fields = {*_field_names(names), "updated_at", "updated_by", *DERIVED}
-        bulk_writes.update(group, sorted(fields), computed=computed)
+    fields = {*_field_names(changed), "updated_at", "updated_by", *DERIVED}
+    bulk_writes.update(incidents, sorted(fields), computed=computed)
 
 
 def _field_names(attnames: Iterable[str]) -> set[str]:
