@@ -161,7 +161,10 @@ def copy_rows(
     connection.ensure_connection()
     target = table or quote(model._meta.db_table)
     statement = f"COPY {target} ({', '.join(map(quote, columns))}) FROM STDIN"
-    with connection.connection.cursor() as cursor, cursor.copy(statement) as copy:
+    # The driver's own cursor, for its COPY support; its errors are turned into Django's
+    # (IntegrityError…), as every other statement's are.
+    raw = connection.connection
+    with connection.wrap_database_errors, raw.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row(row)
 

@@ -437,6 +437,7 @@ class _Importer:
         self.refused: dict[tuple[str, Any], str] = {}
         self.tags: dict[str, Tag] = {}
         self.first_row_of: dict[str, int] = {}  # id → the file row that first had it
+        self.row_of_incident: dict[int, int] = {}  # stored incident → the row that matched it
         self.highest_public_ids: dict[str, int] = {}
 
     # -- one batch of rows ---------------------------------------------------------------
@@ -467,12 +468,19 @@ class _Importer:
         valid = []
         for number, imported in rows:
             incident = self._build(imported, existing)
-            problems = self._validate(incident, number) + self._citation_problems(imported)
+            problems = self._matched_again(incident, number)
+            problems = problems or self._validate(incident, number)
+            problems += self._citation_problems(imported)
             if problems:
                 self.report.problems += problems
                 self.report.skipped += 1
             else:
                 valid.append((incident, imported))
+        # Before the batch's savepoint, whose rollback (see _save) would take a new tag along
+        # while self.tags kept it.
+        for _, imported in valid:
+            for name in imported.tags:
+                self._tag(name)
         self._save(valid)
 
     def _without_repeats(self, rows: list[tuple[int, ImportedIncident]]) -> list:
@@ -489,6 +497,17 @@ class _Importer:
                 self.first_row_of[key] = number
             kept.append((number, imported))
         return kept
+
+    def _matched_again(self, incident: Incident, number: int) -> list[Problem]:
+        """A stored incident that an earlier row matched by another id (its public id, then
+        its dataset's event id) is a problem, not a second update."""
+        if incident.pk is None:
+            return []
+        first = self.row_of_incident.setdefault(incident.pk, number)
+        if first == number:
+            return []
+        message = f"Row {first} already updates this incident ({incident.public_id})."
+        return [Problem(number, self.preset.columns[0].name, message)]
 
     def finish(self) -> None:
         # Imported public ids must never be handed out again.
@@ -583,8 +602,8 @@ class _Importer:
 
     def _tag(self, name: str) -> Tag:
         if name not in self.tags:
-            name = name[: Tag._meta.get_field("name").max_length]
-            self.tags[name], _ = Tag.objects.get_or_create(name=name)
+            stored_name = name[: Tag._meta.get_field("name").max_length]
+            self.tags[name], _ = Tag.objects.get_or_create(name=stored_name)
         return self.tags[name]
 
     # -- incidents -----------------------------------------------------------------------
@@ -635,6 +654,10 @@ class _Importer:
         incident.restored = incident.pk is None
         incident.read_version = incident.version
         incident.stored_status = before.get("status")
+        incident.stored_dates = {
+            "created_at": incident.created_at,
+            "updated_at": incident.updated_at,
+        }
         incident.changed_fields = set()
         if incident.pk:
             # Only what the file changed is written back.
@@ -796,7 +819,10 @@ class _Importer:
             # A restored record keeps its dates; one the file changed was updated now.
             if not imported.timestamps or not (incident.restored or not incident.changed):
                 continue
-            if any(getattr(incident, name) != value for name, value in imported.timestamps.items()):
+            # Compared with the stored dates, not the record in memory: a first attempt at the
+            # batch (see _save) may have stamped it already.
+            stored = {} if incident.restored else incident.stored_dates
+            if any(stored.get(name) != value for name, value in imported.timestamps.items()):
                 for name, value in imported.timestamps.items():
                     setattr(incident, name, value)
                 stamped.append(incident)

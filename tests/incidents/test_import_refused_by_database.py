@@ -1,17 +1,24 @@
-"""A row that only the database can refuse (a unique key another record holds) is reported on
-its own row, and the other rows are written as asked."""
+"""Rows an import refuses beyond the model's rules: a unique key another record holds, which
+only the database sees, and a second row for the same record. Each is reported on its own row
+and the other rows are written as asked, even when the batch has to be written twice."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
+from django.db import IntegrityError, transaction
 
+from incidents import bulk_writes
 from incidents.exports import export_chunks
 from incidents.imports import import_incidents
-from incidents.models import Incident
+from incidents.models import Actor, Incident
 from incidents.presets.native import NATIVE
+from incidents.presets.ucdp import UCDP
+from incidents.taxonomy import ActorType
+from tests.incidents.test_import_derived import as_csv, ged_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +64,60 @@ def test_without_skipping_nothing_is_written(seeded):
     assert [problem.row for problem in report.problems] == [3]
     assert not report.written
     assert not Incident.objects.filter(title="Renamed by the file").exists()
+
+
+def taken_dataset_id(rows):
+    rows[1]["dataset"], rows[1]["dataset_event_id"] = (
+        rows[0]["dataset"],
+        rows[0]["dataset_event_id"],
+    )
+
+
+def test_a_new_tag_is_kept_when_the_batch_is_written_again(seeded):
+    def edit(rows):
+        taken_dataset_id(rows)
+        rows[0]["tags"] = "fresh tag"
+
+    report = import_incidents(edited_export(edit), NATIVE, skip_bad_rows=True)
+
+    assert [problem.row for problem in report.problems] == [3]
+    tagged = Incident.objects.get(public_id="IRQ-2022-00001")
+    assert list(tagged.tags.values_list("name", flat=True)) == ["fresh tag"]
+
+
+def test_dates_from_the_file_are_kept_when_the_batch_is_written_again(seeded):
+    def edit(rows):
+        taken_dataset_id(rows)
+        rows[3]["created_at"] = "2020-01-01T00:00:00+00:00"
+
+    report = import_incidents(edited_export(edit), NATIVE, skip_bad_rows=True)
+
+    assert [problem.row for problem in report.problems] == [3]
+    fourth = Incident.objects.order_by("public_id")[3]
+    assert fourth.created_at == dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+
+
+def test_a_second_row_for_the_same_incident_is_reported_not_merged():
+    [row] = ged_rows(1)
+    import_incidents(as_csv([row]), UCDP)
+    incident = Incident.objects.get()
+    by_event_id = {**row, "best": str(int(row["best"]) + 1)}
+    by_event_id["high"] = str(max(int(row["high"]), int(by_event_id["best"])))
+    by_public_id = {**row, "id": incident.public_id, "latitude": "35.5"}
+
+    report = import_incidents(as_csv([by_event_id, by_public_id]), UCDP, skip_bad_rows=True)
+
+    assert [str(problem) for problem in report.problems] == [
+        f"row 3, column id: Row 2 already updates this incident ({incident.public_id})."
+    ]
+    incident.refresh_from_db()
+    assert incident.fatalities_best == int(by_event_id["best"])
+    assert incident.location.latitude != 35.5
+
+
+def test_a_row_the_database_refuses_while_copying_raises_djangos_integrity_error(db):
+    Actor.objects.create(name="Liwa Fatemiyoun", actor_type=ActorType.EXTERNAL_FORCES)
+    twin = Actor(name="Liwa Fatemiyoun", actor_type=ActorType.EXTERNAL_FORCES)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk_writes.insert([twin])
