@@ -88,6 +88,7 @@ class ImportReport:
     rows: int = 0
     created: int = 0
     updated: int = 0
+    unchanged: int = 0  # rows that match a stored incident and change nothing
     skipped: int = 0
     written: bool = False
     problems: list[Problem] = field(default_factory=list)
@@ -108,7 +109,8 @@ class ImportReport:
             outcome = "Nothing was written: fix the rows below, or skip bad rows."
         return (
             f"{self.rows} rows read: {self.created} new incidents, {self.updated} updated, "
-            f"{self.skipped} rows skipped, {len(self.problems)} problems. {outcome}"
+            f"{self.unchanged} unchanged, {self.skipped} rows skipped, "
+            f"{len(self.problems)} problems. {outcome}"
         )
 
     def lines(self) -> list[str]:
@@ -781,7 +783,8 @@ class _Importer:
         dates_written = _insert_incidents(new)
         _update_incidents(old)
         self.report.created += len(new)
-        self.report.updated += len(rows) - len(new)
+        self.report.updated += len(old)
+        self.report.unchanged += len(rows) - len(new) - len(old)
         related.write()
         # Dates are bookkeeping, not a change of the record: its version stays.
         bulk_writes.update(

@@ -307,7 +307,7 @@ def test_reimporting_the_file_updates_instead_of_duplicating(imported):
     changed = [dict(ACLED_FILE[0], fatalities="3"), *ACLED_FILE[1:]]
     report = import_incidents(acled_csv(changed), ACLED)
     assert report.ok, report.lines()
-    assert (report.created, report.updated) == (0, 3)
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 2)
     assert (Incident.objects.count(), Actor.objects.count(), Source.objects.count()) == counts
     assert Incident.objects.get(dataset_event_id="SYR90001").fatalities_best == 3
 

@@ -49,7 +49,7 @@ def test_reimporting_a_native_file_updates_the_same_incidents(seeded):
 
     report = import_incidents(io.StringIO(exported), NATIVE)
 
-    assert (report.created, report.updated) == (0, 5)
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 4)
     assert Incident.objects.count() == 5
     assert (
         Incident.objects.get(public_id="SYR-2022-00001").title == "Eight rounds hit Green Village"

@@ -117,7 +117,8 @@ def test_importing_the_sample_again_updates_instead_of_duplicating(sample):
     report = import_sample()
 
     assert report.problems == []
-    assert (report.created, report.updated) == (0, SAMPLE_EVENTS)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, SAMPLE_EVENTS)
+    assert f"0 updated, {SAMPLE_EVENTS} unchanged" in report.summary()
     assert Incident.objects.count() == SAMPLE_EVENTS
     assert Citation.objects.count() == sum(
         len(row["source_office"].split(";")) for row in sample_rows()
