@@ -35,12 +35,15 @@ def edited_export(edit) -> io.StringIO:
     return out
 
 
+def taken_dataset_id(rows):
+    """The second row takes the dataset event id the first row's incident holds."""
+    first, second = rows[0], rows[1]
+    second["dataset"], second["dataset_event_id"] = first["dataset"], first["dataset_event_id"]
+
+
 def test_a_dataset_event_id_another_incident_holds_is_reported_on_its_row(seeded):
     def edit(rows):
-        rows[1]["dataset"], rows[1]["dataset_event_id"] = (
-            rows[0]["dataset"],
-            rows[0]["dataset_event_id"],
-        )
+        taken_dataset_id(rows)
         rows[2]["title"] = "Renamed by the file"
 
     report = import_incidents(edited_export(edit), NATIVE, skip_bad_rows=True)
@@ -53,10 +56,7 @@ def test_a_dataset_event_id_another_incident_holds_is_reported_on_its_row(seeded
 
 def test_without_skipping_nothing_is_written(seeded):
     def edit(rows):
-        rows[1]["dataset"], rows[1]["dataset_event_id"] = (
-            rows[0]["dataset"],
-            rows[0]["dataset_event_id"],
-        )
+        taken_dataset_id(rows)
         rows[2]["title"] = "Renamed by the file"
 
     report = import_incidents(edited_export(edit), NATIVE)
@@ -64,13 +64,6 @@ def test_without_skipping_nothing_is_written(seeded):
     assert [problem.row for problem in report.problems] == [3]
     assert not report.written
     assert not Incident.objects.filter(title="Renamed by the file").exists()
-
-
-def taken_dataset_id(rows):
-    rows[1]["dataset"], rows[1]["dataset_event_id"] = (
-        rows[0]["dataset"],
-        rows[0]["dataset_event_id"],
-    )
 
 
 def test_a_new_tag_is_kept_when_the_batch_is_written_again(seeded):
