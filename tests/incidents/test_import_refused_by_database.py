@@ -27,12 +27,7 @@ def edited_export(edit) -> io.StringIO:
     text = "".join(export_chunks(Incident.objects.order_by("public_id"), NATIVE, "csv"))
     rows = list(csv.DictReader(io.StringIO(text)))
     edit(rows)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    out.seek(0)
-    return out
+    return as_csv(rows)
 
 
 def taken_dataset_id(rows):
