@@ -6,7 +6,9 @@ row fails (the whole import is one transaction, rolled back); `skip_bad_rows` wr
 good rows only, and `dry_run` writes nothing but reports what would happen. Actors, places
 and sources are matched by name, coordinates and URL, and created when missing unless
 `create_missing` is off. Re-importing a file updates the incidents it created, matched by the
-dataset's own event id. Rows are handled in batches with bulk writes, so memory stays flat.
+dataset's own event id; a dataset's layout never changes a record that came from elsewhere
+(see _Importer._without_own_records). Rows are handled in batches with bulk writes, so memory
+stays flat.
 
 The audit trail sees an import as the ORM would: every incident it creates or changes gets
 one history entry (with the importing user, and the file as the reason) and a new version;
@@ -16,7 +18,9 @@ it creates. A row that changes nothing writes nothing.
 
 from __future__ import annotations
 
+import copy
 import csv
+import io
 import operator
 import re
 from collections import Counter
@@ -34,7 +38,7 @@ from simple_history.utils import get_history_manager_for_model
 
 from geo.models import Location
 from incidents import bulk_writes
-from incidents.exports import FORMULA_PREFIXES
+from incidents.exports import FORMULA_PREFIXES, csv_lines, with_export_columns
 from incidents.models import (
     Actor,
     Citation,
@@ -51,6 +55,7 @@ from incidents.presets.base import (
     PlaceSpec,
     Preset,
     SourceSpec,
+    ignore,
 )
 from incidents.provenance import count_independent
 from incidents.search import document_of, refreshes_deferred, vector_sql
@@ -185,23 +190,25 @@ def read_row(preset: Preset, row: dict[str, str], number: int) -> tuple[Imported
     imported = ImportedIncident(row=number)
     problems = []
     for column in preset.columns:
-        # Spaces only: a cell of several lines may begin with an empty line (an empty value).
-        text = (row.get(column.name) or "").strip(" \t")
-        if text[:1] == "'":
-            text = _unprotected(text)
         try:
-            column.read(imported, text)
+            column.read(imported, cell_text(row, column.name))
         except (CellError, ValidationError, ValueError) as error:
-            message = "; ".join(getattr(error, "messages", None) or [str(error)])
-            problems.append(Problem(number, column.name, message))
+            problems.append(Problem(number, column.name, _message(error)))
     return imported, problems
 
 
-def _unprotected(text: str) -> str:
-    """A cell as it was before the export's formula protection (a leading ')."""
+def cell_text(row: dict[str, str], name: str) -> str:
+    """A cell as a column reads it: without surrounding spaces or the export's formula
+    protection (a leading ')."""
+    # Spaces only: a cell of several lines may begin with an empty line (an empty value).
+    text = (row.get(name) or "").strip(" \t")
     if text.startswith("'") and text[1:2] and text[1] in FORMULA_PREFIXES:
         return text[1:]
     return text
+
+
+def _message(error: Exception) -> str:
+    return "; ".join(getattr(error, "messages", None) or [str(error)])
 
 
 # -- the model's rules, for many records ------------------------------------------------------
@@ -448,13 +455,15 @@ class _Importer:
         read = []
         for number, row in batch:
             self.report.rows += 1
-            imported, problems = read_row(self.preset, row, number)
+            read.append((number, *read_row(self.preset, row, number)))
+        clean = []
+        for number, imported, problems in self._without_own_records(read, dict(batch)):
             if problems:
                 self.report.problems += problems
                 self.report.skipped += 1
             else:
-                read.append((number, imported))
-        read = self._without_repeats(read)
+                clean.append((number, imported))
+        read = self._without_repeats(clean)
         self._load_known([imported for _, imported in read])
         self._create_missing([imported for _, imported in read])
         rows = []
@@ -510,6 +519,113 @@ class _Importer:
             return []
         message = f"Row {first} already updates this incident ({incident.public_id})."
         return [Problem(number, self.preset.columns[0].name, message)]
+
+    def _without_own_records(
+        self, rows: list[tuple[int, ImportedIncident, list[Problem]]], cells: dict[int, dict]
+    ) -> list[tuple[int, ImportedIncident, list[Problem]]]:
+        """Leaves out the rows of a dataset's layout that name a Tessera record by its public id.
+
+        Such a layout holds less than the record (its title, quotes, attribution grades,
+        casualty ranges, point of origin): writing the row would lose the rest, so the record
+        stays as it is. A row that says what the record's own export in the layout says is
+        unchanged; one that says otherwise is a problem, column by column.
+        """
+        own = self._own_records([imported for _, imported, _ in rows])
+        if not own:
+            return rows
+        exported = self._exported_rows([incident.pk for incident in own.values()])
+        kept = []
+        for number, imported, problems in rows:
+            incident = own.get(imported.event_id)
+            if incident is None:
+                kept.append((number, imported, problems))
+                continue
+            problems = self._matched_again(incident, number) or self._differences(
+                incident, imported, problems, cells[number], exported[incident.pk]
+            )
+            if problems:
+                self.report.problems += problems
+                self.report.skipped += 1
+            else:
+                self.report.unchanged += 1
+        return kept
+
+    def _own_records(self, rows: list[ImportedIncident]) -> dict[str, Incident]:
+        """The records from elsewhere that rows of a dataset's layout name by their public ids
+        (an export in that layout writes them for records that did not come from the dataset)."""
+        if not self.preset.dataset:
+            return {}
+        event_ids = {imported.event_id for imported in rows if imported.event_id}
+        records = Incident.objects.filter(public_id__in=event_ids).exclude(
+            dataset=self.preset.dataset
+        )
+        found = {incident.public_id: incident for incident in records.only("public_id")}
+        if found:  # the dataset's own events keep their ids, even one written like a public id
+            for event_id in Incident.objects.filter(
+                dataset=self.preset.dataset, dataset_event_id__in=found
+            ).values_list("dataset_event_id", flat=True):
+                del found[event_id]
+        return found
+
+    def _exported_rows(self, pks: list[int]) -> dict[int, dict[str, str]]:
+        """The cells the preset's export writes for these incidents."""
+        incidents = list(with_export_columns(Incident.objects.filter(pk__in=pks)))
+        text = "".join(csv_lines(incidents, self.preset.columns))
+        return dict(zip([i.pk for i in incidents], csv.DictReader(io.StringIO(text)), strict=True))
+
+    def _differences(
+        self,
+        incident: Incident,
+        imported: ImportedIncident,
+        problems: list[Problem],
+        cells: dict[str, str],
+        exported: dict[str, str],
+    ) -> list[Problem]:
+        """How a row differs from the export of the record it names: none when it says the
+        same (a spreadsheet may write 33.30 for 33.3), else the row's own problems or the
+        columns that differ."""
+        changed = [
+            (column, cell_text(cells, column.name), cell_text(exported, column.name))
+            for column in self.preset.columns
+            if column.read is not ignore
+        ]
+        changed = [(column, theirs, ours) for column, theirs, ours in changed if theirs != ours]
+        if not changed:
+            return []  # even cells the layout cannot read back, such as a missing code
+        if problems:
+            return problems + self._kept_as_stored(incident, imported.row, changed)
+        stored, unreadable = read_row(self.preset, exported, imported.row)
+        if not unreadable and stored == imported:
+            return []
+        differing = []
+        for column, theirs, ours in changed:
+            probe = copy.deepcopy(stored)
+            try:
+                column.read(probe, theirs)
+            except (CellError, ValidationError, ValueError):
+                pass
+            else:
+                if probe == stored:
+                    continue  # another way of writing the same value
+            differing.append((column, theirs, ours))
+        return self._kept_as_stored(incident, imported.row, differing)
+
+    def _kept_as_stored(self, incident: Incident, row: int, differing: list) -> list[Problem]:
+        why = (
+            f"{incident.public_id} is a Tessera record, which the {self.preset.name} layout "
+            "cannot hold whole, so this file leaves it as it is. Change it in the admin, or "
+            "import it in the native layout."
+        )
+        if not differing:  # no one cell differs on its own
+            return [Problem(row, self.preset.columns[0].name, f"The row differs: {why}")]
+        return [
+            Problem(
+                row,
+                column.name,
+                f"The file says “{_shortened(theirs)}”, the record “{_shortened(ours)}”: {why}",
+            )
+            for column, theirs, ours in differing
+        ]
 
     def finish(self) -> None:
         # Imported public ids must never be handed out again.
@@ -625,8 +741,8 @@ class _Importer:
                 dataset=self.preset.dataset, dataset_event_id__in=event_ids
             )
         )
-        # An export of Tessera's own records in a dataset's layout carries their public ids.
-        for incident in incidents.filter(public_id__in=event_ids):
+        # A row may name one of the dataset's events by the public id Tessera gave it.
+        for incident in incidents.filter(dataset=self.preset.dataset, public_id__in=event_ids):
             found.setdefault(f"event:{incident.public_id}", incident)
         return found
 
@@ -1086,6 +1202,10 @@ def _new_source(spec: SourceSpec) -> Source:
         published_at=spec.published_at,
         source_type=spec.source_type,
     )
+
+
+def _shortened(text: str, length: int = 60) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _label(record) -> str:

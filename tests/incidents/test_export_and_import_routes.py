@@ -235,7 +235,7 @@ def test_admin_import_of_a_non_utf8_file_is_a_form_error(editor_client, settings
     assert "not UTF-8" in str(response.context["form"].errors["file"])
 
 
-def test_acled_export_of_our_own_records_reimports_as_updates(seeded):
+def test_acled_export_of_our_own_records_reimports_unchanged(seeded):
     from incidents.imports import import_incidents
     from incidents.presets import PRESETS
 
@@ -245,7 +245,7 @@ def test_acled_export_of_our_own_records_reimports_as_updates(seeded):
     report = import_incidents(io.StringIO(exported), PRESETS["acled"])
 
     assert report.problems == []
-    assert (report.created, report.updated) == (0, 5)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 5)
     assert Incident.objects.count() == 5
 
 
