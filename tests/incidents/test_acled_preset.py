@@ -312,6 +312,23 @@ def test_reimporting_the_file_updates_instead_of_duplicating(imported):
     assert Incident.objects.get(dataset_event_id="SYR90001").fatalities_best == 3
 
 
+def test_new_events_take_the_next_public_ids_of_their_country_and_year(seeded):
+    from incidents.models import PublicIdCounter
+
+    report = import_incidents(acled_csv(ACLED_FILE), ACLED)
+
+    assert report.ok, report.lines()
+    new = Incident.objects.filter(dataset="acled").order_by("public_id")
+    # The seed holds IRQ-2022-00001…3 and SYR-2022-00001…2.
+    assert list(new.values_list("public_id", flat=True)) == [
+        "IRQ-2022-00004",
+        "IRQ-2022-00005",
+        "SYR-2022-00003",
+    ]
+    assert PublicIdCounter.reserve("IRQ-2022", 1) == ["IRQ-2022-00006"]
+    assert PublicIdCounter.reserve("SYR-2022", 1) == ["SYR-2022-00004"]
+
+
 # -- bad rows ------------------------------------------------------------------------------
 
 BAD_ROWS = [
