@@ -15,10 +15,11 @@ what PostgreSQL alone does with no actors, sources or formatting; and PostgreSQL
 each layout's own COPY statement (the same query). `--python` also
 times the Python writer for the layouts COPY writes; `--sha256` checks that both write the
 same bytes.
-Imports read a file of `--import-rows` incidents written by each preset's own export and
+Imports read files of `--import-rows` incidents written by each preset's own export and
 run dry runs (everything is written, then rolled back), so the database is left as it was:
-the file as exported (updates), the same rows with fresh event ids (new incidents), and the
-file again once imported (nothing changes). Their baseline is PostgreSQL alone writing as
+rows with fresh event ids (new incidents), rows that change every record they name (updates),
+rows that change nothing, and, for ACLED and UCDP, the export of Tessera's own records as it
+is (compared, and left as they are). Their baseline is PostgreSQL alone writing as
 many new incidents as an import writes them (SQL copies of existing ones: rows, search
 vectors, actor rows, citations, history), the least any import can take.
 Peak memory is the process's maximum resident size after each step.
@@ -119,23 +120,40 @@ def time_same_query_copy(preset) -> tuple[int, float]:
 
 # The column that holds each layout's own event id; emptied or renamed for "new" rows.
 ID_COLUMN = {"native": "public_id", "acled": "event_id_cnty", "ucdp": "id"}
+# What an "update" file changes in every row: a revised text, a revised estimate.
+REVISED = {
+    "native": lambda row: {**row, "summary": row["summary"] + " (revised)"},
+    "acled": lambda row: {**row, "notes": row["notes"] + " (revised)"},
+    "ucdp": lambda row: {**row, "high": str(int(row["high"] or row["best"] or 0) + 1)},
+}
 
 
-def import_files(preset, count: int) -> tuple[str, str]:
-    """The layout's export of the newest `count` incidents, and the same rows with fresh ids."""
+def import_files(preset, count: int) -> dict[str, str]:
+    """The files each case imports, made from the layout's export of the newest `count`
+    incidents: "export" as it is, "new" with fresh event ids, "revised" with fresh ids (for a
+    dataset's layout, the dataset's own rows) and a change in every row."""
     from incidents.exports import export_chunks
     from incidents.models import Incident
 
     chosen = Incident.objects.filter(pk__in=Incident.objects.order_by("-id").values("pk")[:count])
     text = "".join(export_chunks(chosen, preset, "csv"))
     rows = list(csv.DictReader(io.StringIO(text)))
-    renamed = io.StringIO()
-    writer = csv.DictWriter(renamed, fieldnames=list(rows[0]))
+    fresh = [
+        {**row, ID_COLUMN[preset.name]: "" if preset.name == "native" else f"NEW{number}"}
+        for number, row in enumerate(rows)
+    ]
+    if preset.name == "ucdp":  # every GED event has a type of violence; not every incident
+        fresh = [{**row, "type_of_violence": row["type_of_violence"] or "1"} for row in fresh]
+    revised = [REVISED[preset.name](row) for row in (rows if preset.name == "native" else fresh)]
+    return {"export": text, "new": _as_csv(fresh), "revised": _as_csv(revised)}
+
+
+def _as_csv(rows: list[dict[str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
     writer.writeheader()
-    for number, row in enumerate(rows):
-        fresh = "" if preset.name == "native" else f"NEW{number}"
-        writer.writerow({**row, ID_COLUMN[preset.name]: fresh})
-    return text, renamed.getvalue()
+    writer.writerows(rows)
+    return out.getvalue()
 
 
 class RolledBack(Exception):
@@ -195,11 +213,13 @@ def time_database_alone(count: int) -> float:
 
 
 def time_imports(preset, count: int, user) -> list[tuple[str, int, float, int]]:
-    """(case, rows, seconds, problems) for three cases, each a dry run:
-    - update: the export of existing incidents, imported back (the synthetic records change:
-      a layout keeps less than Tessera holds);
-    - new: the same rows with fresh event ids, so every row creates an incident;
-    - again: the update file once more, after it has been imported: nothing changes.
+    """(case, rows, seconds, problems) for four cases, each a dry run:
+    - new: rows with fresh event ids, so every row creates an incident;
+    - update: every row changes a stored record (for a dataset's layout, the records its "new"
+      file created, imported for real first and rolled back at the end);
+    - again: the same rows as stored, so nothing changes;
+    - export: the layout's export of stored records as it is; for a dataset's layout, records
+      from elsewhere, which it leaves as they are after comparing each row with their export.
     """
     from django.db import transaction
 
@@ -212,15 +232,20 @@ def time_imports(preset, count: int, user) -> list[tuple[str, int, float, int]]:
         )
         return report.rows, time.perf_counter() - started, len(report.problems)
 
-    updates, new = import_files(preset, count)
-    results = [("update", *timed(updates)), ("new", *timed(new))]
+    files = import_files(preset, count)
+    results = [("new", *timed(files["new"]))]
+    if preset.name == "native":
+        results += [("update", *timed(files["revised"])), ("again", *timed(files["export"]))]
+        return results
     try:
         with transaction.atomic():
-            import_incidents(io.StringIO(updates), preset, skip_bad_rows=True, user=user)
-            results.append(("again", *timed(updates)))
+            import_incidents(io.StringIO(files["new"]), preset, skip_bad_rows=True, user=user)
+            results.append(("update", *timed(files["revised"])))
+            results.append(("again", *timed(files["new"])))
             raise RolledBack
     except RolledBack:
         pass
+    results.append(("export", *timed(files["export"])))
     return results
 
 
