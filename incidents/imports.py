@@ -18,7 +18,6 @@ it creates. A row that changes nothing writes nothing.
 
 from __future__ import annotations
 
-import copy
 import csv
 import io
 import operator
@@ -509,7 +508,9 @@ class _Importer:
             kept.append((number, imported))
         return kept
 
-    def _matched_again(self, incident: Incident, number: int) -> list[Problem]:
+    def _matched_again(
+        self, incident: Incident, number: int, what: str = "updates this incident"
+    ) -> list[Problem]:
         """A stored incident that an earlier row matched by another id (its public id, then
         its dataset's event id) is a problem, not a second update."""
         if incident.pk is None:
@@ -517,7 +518,7 @@ class _Importer:
         first = self.row_of_incident.setdefault(incident.pk, number)
         if first == number:
             return []
-        message = f"Row {first} already updates this incident ({incident.public_id})."
+        message = f"Row {first} already {what} ({incident.public_id})."
         return [Problem(number, self.preset.columns[0].name, message)]
 
     def _without_own_records(
@@ -540,9 +541,9 @@ class _Importer:
             if incident is None:
                 kept.append((number, imported, problems))
                 continue
-            problems = self._matched_again(incident, number) or self._differences(
-                incident, imported, problems, cells[number], exported[incident.pk]
-            )
+            problems = self._matched_again(
+                incident, number, "names this record"
+            ) or self._differences(incident, number, cells[number], exported[incident.pk])
             if problems:
                 self.report.problems += problems
                 self.report.skipped += 1
@@ -574,49 +575,53 @@ class _Importer:
         return dict(zip([i.pk for i in incidents], csv.DictReader(io.StringIO(text)), strict=True))
 
     def _differences(
-        self,
-        incident: Incident,
-        imported: ImportedIncident,
-        problems: list[Problem],
-        cells: dict[str, str],
-        exported: dict[str, str],
+        self, incident: Incident, number: int, cells: dict[str, str], exported: dict[str, str]
     ) -> list[Problem]:
-        """How a row differs from the export of the record it names: none when it says the
-        same (a spreadsheet may write 33.30 for 33.3), else the row's own problems or the
-        columns that differ."""
-        changed = [
-            (column, cell_text(cells, column.name), cell_text(exported, column.name))
+        """How a row differs from the export of the record it names: nothing when it says the
+        same, however written (33.30 for 33.3, other line breaks, names in another order);
+        else the row's own errors, and the columns that say something else."""
+        stored, stored_problems = self._said(exported, number)
+        # Cells that differ only in their spaces and line breaks are the export's.
+        differing = [
+            column
             for column in self.preset.columns
             if column.read is not ignore
+            and cell_text(cells, column.name).split() != cell_text(exported, column.name).split()
         ]
-        changed = [(column, theirs, ours) for column, theirs, ours in changed if theirs != ours]
-        if not changed:
-            return []  # even cells the layout cannot read back, such as a missing code
-        if problems:
-            return problems + self._kept_as_stored(incident, imported.row, changed)
-        stored, unreadable = read_row(self.preset, exported, imported.row)
-        if not unreadable and stored == imported:
+        file_row = {**exported, **{column.name: cells.get(column.name) for column in differing}}
+        said, problems = self._said(file_row, number)
+        if (said, problems) == (stored, stored_problems):
             return []
-        differing = []
-        for column, theirs, ours in changed:
-            probe = copy.deepcopy(stored)
-            try:
-                column.read(probe, theirs)
-            except (CellError, ValidationError, ValueError):
-                pass
-            else:
-                if probe == stored:
-                    continue  # another way of writing the same value
-            differing.append((column, theirs, ours))
-        return self._kept_as_stored(incident, imported.row, differing)
+        errors = [problem for problem in problems if problem not in stored_problems]
+        changed = []
+        for column in differing:
+            if any(problem.column == column.name for problem in errors):
+                continue  # its error says it already
+            one_cell = {**exported, column.name: cells.get(column.name)}
+            if self._said(one_cell, number) != (stored, stored_problems):
+                changed.append(
+                    (column, cell_text(cells, column.name), cell_text(exported, column.name))
+                )
+        return errors + self._kept_as_stored(incident, number, changed, explained=bool(errors))
 
-    def _kept_as_stored(self, incident: Incident, row: int, differing: list) -> list[Problem]:
+    def _said(self, cells: dict[str, str], number: int) -> tuple[ImportedIncident, list[Problem]]:
+        """What a row says, its actors and tags in any order (as _Related compares them)."""
+        imported, problems = read_row(self.preset, cells, number)
+        imported.actors.sort(key=repr)
+        imported.tags.sort()
+        return imported, problems
+
+    def _kept_as_stored(
+        self, incident: Incident, row: int, differing: list, *, explained: bool = False
+    ) -> list[Problem]:
         why = (
             f"{incident.public_id} is a Tessera record, which the {self.preset.name} layout "
             "cannot hold whole, so this file leaves it as it is. Change it in the admin, or "
             "import it in the native layout."
         )
         if not differing:  # no one cell differs on its own
+            if explained:
+                return []
             return [Problem(row, self.preset.columns[0].name, f"The row differs: {why}")]
         return [
             Problem(
