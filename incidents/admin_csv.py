@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 
 from incidents.exports import streamed_incidents
 from incidents.imports import import_incidents
+from incidents.models import Incident
 from incidents.presets import PRESETS
 
 UPLOADS = "imports"
@@ -41,7 +42,10 @@ def export_changelist(model_admin, request: HttpRequest) -> HttpResponse:
     if preset.scope and not include_all:
         model_admin.message_user(request, preset.scope_note, messages.INFO)
     return streamed_incidents(
-        preset.export_queryset(incidents, include_all=include_all), "csv", preset
+        preset.export_queryset(incidents, include_all=include_all),
+        "csv",
+        preset,
+        links_to=Incident.objects.visible_to(request.user),
     )
 
 
@@ -49,7 +53,12 @@ def export_action(preset_name: str):
     preset = PRESETS[preset_name]
 
     def export_selected(model_admin, request: HttpRequest, queryset) -> HttpResponse:
-        return streamed_incidents(queryset.order_by("-date_start", "-id"), "csv", preset)
+        return streamed_incidents(
+            queryset.order_by("-date_start", "-id"),
+            "csv",
+            preset,
+            links_to=Incident.objects.visible_to(request.user),
+        )
 
     export_selected.short_description = f"Export selected incidents to CSV ({preset_name})"
     export_selected.__name__ = f"export_selected_{preset_name}"

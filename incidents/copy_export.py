@@ -37,16 +37,21 @@ def copies(preset: Preset) -> bool:
     return _layout(preset) is not None
 
 
-def copy_chunks(incidents: QuerySet[Incident], preset: Preset) -> Iterator[str] | None:
+def copy_chunks(
+    incidents: QuerySet[Incident], preset: Preset, *, links_to: QuerySet[Incident] | None = None
+) -> Iterator[str] | None:
     """The CSV of `incidents` in `preset`'s layout, in their order, written by COPY; None
-    when COPY cannot write it exactly as csv_lines would."""
-    statement = copy_statement(incidents, preset)
+    when COPY cannot write it exactly as csv_lines would. `links_to` as in
+    exports.export_chunks."""
+    statement = copy_statement(incidents, preset, links_to=links_to)
     if statement is None:
         return None
     return _copied(connections[incidents.db].connection, statement)
 
 
-def copy_statement(incidents: QuerySet[Incident], preset: Preset) -> str | None:
+def copy_statement(
+    incidents: QuerySet[Incident], preset: Preset, *, links_to: QuerySet[Incident] | None = None
+) -> str | None:
     """The `COPY (…) TO STDOUT` that writes `incidents` in `preset`'s layout; None when COPY
     cannot write it exactly as csv_lines would."""
     select = _layout(preset)
@@ -58,15 +63,24 @@ def copy_statement(incidents: QuerySet[Incident], preset: Preset) -> str | None:
         return None  # their ORDER BY may add columns to the SELECT
     import psycopg  # only installed where PostgreSQL is used
 
-    sql, params = ids_query.query.sql_with_params()
     connection.ensure_connection()
     raw = connection.connection
-    ids_sql = psycopg.ClientCursor(raw).mogrify(sql, params)
+
+    def as_sql(query) -> str:
+        return psycopg.ClientCursor(raw).mogrify(*query.query.sql_with_params())
+
+    ids_sql = as_sql(ids_query)
+    links_to = Incident.objects.public() if links_to is None else links_to
+    links_sql = as_sql(links_to.values("pk")) if links_to.query.where else None  # else: all
     with raw.cursor() as cursor:
         cursor.execute("SELECT current_setting('extra_float_digits')::int > 0")
         if not cursor.fetchone()[0]:
             return None  # coordinates would not be written with the shortest digits
-        query = select(ids_sql, cursor)
+        query = (
+            copy_native.select(ids_sql, cursor, links_sql)  # the one layout with relations
+            if preset is NATIVE
+            else select(ids_sql, cursor)
+        )
     if query is None:
         return None
     return f"COPY ({query}) TO STDOUT (FORMAT csv, HEADER)"

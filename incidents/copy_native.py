@@ -11,7 +11,7 @@ from django.conf import settings
 
 from geo.models import Location
 from incidents.copy_cells import NL, date, escaped, float_, literal, text, timestamp
-from incidents.models import Citation, Incident, IncidentActor, Source, Tag
+from incidents.models import Citation, Incident, IncidentActor, IncidentRelation, Source, Tag
 
 
 def _json_scalar(expr: str) -> str:
@@ -82,6 +82,8 @@ def _columns(base_url: str) -> list[tuple[str, str]]:
         ("confidence", text("i.confidence")),
         ("status", text("i.status")),
         ("retraction_reason", text("i.retraction_reason")),
+        ("duplicate_of", text("k.public_id")),
+        ("relations", text("rel.relations")),
         ("tags", text("t.tags")),
         ("actors", text("a.actors")),
         ("actor_types", text("a.actor_types")),
@@ -114,9 +116,10 @@ def _lines(values: dict[str, str], rows: str, order: str) -> str:
     return f"SELECT {outer} FROM (SELECT {inner} FROM {rows} ORDER BY {order}) AS v"
 
 
-def select(ids_sql: str, cursor) -> str | None:
-    """The native cells of the incidents `ids_sql` selects, in its order; None when some
-    incident's dataset_fields holds what SQL cannot write exactly as json.dumps does."""
+def select(ids_sql: str, cursor, links_sql: str | None = None) -> str | None:
+    """The native cells of the incidents `ids_sql` selects, in its order, listing relations
+    to the incidents `links_sql` selects (to all without it); None when some incident's
+    dataset_fields holds what SQL cannot write exactly as json.dumps does."""
     cursor.execute(
         f"SELECT EXISTS (SELECT 1 FROM {Incident._meta.db_table} AS i WHERE i.id IN ({ids_sql}) "
         f"AND ({_unwritable_dataset_fields('i.dataset_fields')}))"
@@ -132,6 +135,7 @@ def select(ids_sql: str, cursor) -> str | None:
         "actor": IncidentActor._meta.get_field("actor").related_model._meta.db_table,
         "citation": Citation._meta.db_table,
         "source": Source._meta.db_table,
+        "relation": IncidentRelation._meta.db_table,
     }
     base_url = literal(settings.TESSERA_BASE_URL, cursor)
     columns = ",\n  ".join(f'{sql} AS "{name}"' for name, sql in _columns(base_url))
@@ -171,6 +175,13 @@ def select(ids_sql: str, cursor) -> str | None:
         "WHERE c.incident_id = i.id",
         "c.id",
     )
+    linkable = f" AND rl.to_incident_id IN ({links_sql})" if links_sql else ""
+    relations = _lines(
+        {"relations": "rl.kind || ' ' || ti.public_id"},
+        f"{tables['relation']} AS rl JOIN {tables['incident']} AS ti ON ti.id = rl.to_incident_id "
+        f"WHERE rl.from_incident_id = i.id{linkable}",
+        "rl.kind, ti.public_id",  # the order exports.with_export_columns asks for
+    )
     return f"""
 SELECT
   {columns}
@@ -178,10 +189,12 @@ FROM unnest(ARRAY({ids_sql})) WITH ORDINALITY AS q(id, n)
 JOIN {tables["incident"]} AS i ON i.id = q.id
 JOIN {tables["location"]} AS l ON l.id = i.location_id
 LEFT JOIN {tables["location"]} AS o ON o.id = i.origin_location_id
+LEFT JOIN {tables["incident"]} AS k ON k.id = i.duplicate_of_id
 -- OFFSET 0 keeps the JSON a column of its own, built once and not once per use in text().
 CROSS JOIN LATERAL (SELECT {_dataset_fields("i.dataset_fields")} AS json OFFSET 0) AS d
 LEFT JOIN LATERAL ({tags}) AS t ON true
 LEFT JOIN LATERAL ({actors}) AS a ON true
 LEFT JOIN LATERAL ({citations}) AS c ON true
+LEFT JOIN LATERAL ({relations}) AS rel ON true
 ORDER BY q.n
 """

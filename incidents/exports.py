@@ -18,7 +18,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from incidents.copy_export import copy_chunks
-from incidents.models import Citation, Incident, IncidentActor
+from incidents.models import Citation, Incident, IncidentActor, IncidentRelation
 from incidents.presets import Preset
 from incidents.presets.base import Column
 from incidents.presets.native import NATIVE
@@ -82,25 +82,52 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def with_export_columns(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
-    """What the presets' columns read, in a fixed number of queries per chunk of rows."""
+def with_export_columns(
+    incidents: QuerySet[Incident], links_to: QuerySet[Incident] | None = None
+) -> QuerySet[Incident]:
+    """What the presets' columns read, in a fixed number of queries per chunk of rows; with
+    `links_to`, also the relations to those incidents (the native layout lists them)."""
+    prefetched = [
+        "tags",
+        Prefetch("participants", IncidentActor.objects.select_related("actor")),
+        Prefetch("citations", Citation.objects.select_related("source")),
+    ]
+    if links_to is not None:
+        relations = IncidentRelation.objects.filter(to_incident__in=links_to)
+        prefetched.append(
+            Prefetch(
+                "relations_from",
+                relations.select_related("to_incident").order_by("kind", "to_incident__public_id"),
+            )
+        )
     return (
         incidents.defer("search_document", "search_vector")
-        .select_related("location", "origin_location")
-        .prefetch_related(
-            "tags",
-            Prefetch("participants", IncidentActor.objects.select_related("actor")),
-            Prefetch("citations", Citation.objects.select_related("source")),
-        )
+        .select_related("location", "origin_location", "duplicate_of")
+        .prefetch_related(*prefetched)
     )
 
 
-def export_chunks(incidents: QuerySet[Incident], preset: Preset, fmt: str) -> Iterator[str]:
+def export_chunks(
+    incidents: QuerySet[Incident],
+    preset: Preset,
+    fmt: str,
+    *,
+    links_to: QuerySet[Incident] | None = None,
+) -> Iterator[str]:
+    """`incidents` as CSV or GeoJSON in `preset`'s layout.
+
+    The native layout lists relations to other records when the reader may see those
+    records: `links_to`, by default the public ones (a link must not give away a draft's id).
+    """
+    if preset is NATIVE and links_to is None:
+        links_to = Incident.objects.public()
+    elif preset is not NATIVE:
+        links_to = None
     if fmt == "csv":
-        copied = copy_chunks(incidents, preset)
+        copied = copy_chunks(incidents, preset, links_to=links_to)
         if copied is not None:
             return copied
-    rows = _released(with_export_columns(incidents).iterator(chunk_size=CHUNK_SIZE))
+    rows = _released(with_export_columns(incidents, links_to).iterator(chunk_size=CHUNK_SIZE))
     if fmt == "geojson":
         return geojson_chunks(rows, preset.columns)
     return csv_lines(rows, preset.columns)
@@ -121,12 +148,16 @@ def export_filename(preset: Preset, fmt: str) -> str:
 
 
 def streamed_incidents(
-    incidents: QuerySet[Incident], fmt: str, preset: Preset = NATIVE
+    incidents: QuerySet[Incident],
+    fmt: str,
+    preset: Preset = NATIVE,
+    *,
+    links_to: QuerySet[Incident] | None = None,
 ) -> StreamingHttpResponse:
     """The whole queryset as a download, `fmt` being csv or geojson."""
     content_type = "application/geo+json" if fmt == "geojson" else "text/csv; charset=utf-8"
     response = StreamingHttpResponse(
-        export_chunks(incidents, preset, fmt), content_type=content_type
+        export_chunks(incidents, preset, fmt, links_to=links_to), content_type=content_type
     )
     response["Content-Disposition"] = f'attachment; filename="{export_filename(preset, fmt)}"'
     return response

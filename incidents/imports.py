@@ -43,6 +43,7 @@ from incidents.models import (
     Citation,
     Incident,
     IncidentActor,
+    IncidentRelation,
     PublicIdCounter,
     Source,
     Tag,
@@ -58,7 +59,7 @@ from incidents.presets.base import (
 )
 from incidents.provenance import count_independent
 from incidents.search import document_of, refreshes_deferred, vector_sql
-from incidents.taxonomy import ActorType, Stance
+from incidents.taxonomy import ActorType, Stance, Status
 from incidents.workflow import may_set_status, refusal
 
 BATCH_SIZE = 5000
@@ -129,6 +130,20 @@ class ImportReport:
                 verb = "would be created" if not self.written else "created"
                 out.append(f"New {what} ({verb}): " + "; ".join(names))
         return out
+
+
+@dataclass(frozen=True)
+class _Link:
+    """A link a row asks for, to a record it names by public id: written once that record
+    exists, which may be further down the file."""
+
+    row: int
+    incident: int  # the id of the record the row wrote
+    kind: str  # a RelationKind, or DUPLICATE
+    public_id: str
+
+
+DUPLICATE = "duplicate of"
 
 
 class _Rollback(Exception):
@@ -447,6 +462,7 @@ class _Importer:
         self.first_row_of: dict[str, int] = {}  # id → the file row that first had it
         self.row_of_incident: dict[int, int] = {}  # stored incident → the row that matched it
         self.highest_public_ids: dict[str, int] = {}
+        self.links: list[_Link] = []  # asked for by rows written, not yet written
 
     # -- one batch of rows ---------------------------------------------------------------
 
@@ -475,12 +491,14 @@ class _Importer:
             else:
                 rows.append((number, imported))
         existing = self._existing_incidents([imported for _, imported in rows])
+        named = self._named_records([imported for _, imported in rows])
         valid = []
         for number, imported in rows:
-            incident = self._build(imported, existing)
+            incident = self._build(imported, existing, named)
             problems = self._matched_again(incident, number)
             problems = problems or self._validate(incident, number)
             problems += self._citation_problems(imported)
+            problems += self._link_problems(incident, imported)
             if problems:
                 self.report.problems += problems
                 self.report.skipped += 1
@@ -491,7 +509,8 @@ class _Importer:
         for _, imported in valid:
             for name in imported.tags:
                 self._tag(name)
-        self._save(valid)
+        self._queue_links(self._save(valid))
+        self._write_links()
 
     def _without_repeats(self, rows: list[tuple[int, ImportedIncident]]) -> list:
         """A row whose id an earlier row of the file had is a problem, not an update."""
@@ -633,6 +652,7 @@ class _Importer:
         ]
 
     def finish(self) -> None:
+        self._write_links(final=True)
         # Imported public ids must never be handed out again.
         for prefix, number in self.highest_public_ids.items():
             PublicIdCounter.reserve_up_to(prefix, number)
@@ -751,7 +771,9 @@ class _Importer:
             found.setdefault(f"event:{incident.public_id}", incident)
         return found
 
-    def _build(self, imported: ImportedIncident, existing: dict[str, Incident]) -> Incident:
+    def _build(
+        self, imported: ImportedIncident, existing: dict[str, Incident], named: dict[str, int]
+    ) -> Incident:
         key = imported.public_id or f"event:{imported.event_id}"
         incident = existing.get(key) if (imported.public_id or imported.event_id) else None
         if incident is None:
@@ -781,6 +803,13 @@ class _Importer:
             "created_at": incident.created_at,
             "updated_at": incident.updated_at,
         }
+        # A merge the file records is written with the row when the kept record exists,
+        # after it otherwise (see _write_links); an import never undoes one.
+        incident.duplicate_pending = False
+        if imported.duplicate_of in named:
+            incident.duplicate_of_id = named[imported.duplicate_of]
+        elif imported.duplicate_of:
+            incident.duplicate_pending = True
         incident.changed_fields = set()
         if incident.pk:
             # Only what the file changed is written back.
@@ -844,6 +873,87 @@ class _Importer:
             ]
         return problems
 
+    def _link_problems(self, incident: Incident, imported: ImportedIncident) -> list[Problem]:
+        """What the model's rules say of the links a row asks for, before the records they
+        name may exist."""
+        problems = []  # a stored record it names, the model's own rules have checked
+        if incident.duplicate_pending and imported.duplicate_of == incident.public_id:
+            problems.append("A record cannot duplicate itself.")
+        elif incident.duplicate_pending and incident.status != Status.RETRACTED:
+            problems.append(_constraint_message(Incident, "incident_duplicate_is_retracted"))
+        column = self.preset.column_of_field("duplicate_of")
+        found = [Problem(imported.row, column, message) for message in problems]
+        if incident.public_id and any(
+            public_id == incident.public_id for _, public_id in imported.relations
+        ):
+            message = _constraint_message(IncidentRelation, "incident_relation_not_self")
+            found.append(Problem(imported.row, self.preset.column_of_field("relations"), message))
+        return found
+
+    def _queue_links(self, rows: list[tuple[Incident, ImportedIncident]]) -> None:
+        for incident, imported in rows:
+            if incident.duplicate_pending:
+                link = _Link(imported.row, incident.pk, DUPLICATE, imported.duplicate_of)
+                self.links.append(link)
+            self.links += [
+                _Link(imported.row, incident.pk, kind, public_id)
+                for kind, public_id in imported.relations
+            ]
+
+    def _write_links(self, *, final: bool = False) -> None:
+        """Writes the links whose records exist by now: merges, and relations that are not
+        there yet (an import adds relations, and never removes one). A record named nowhere,
+        in Tessera or in the file, is a problem once the whole file is read (`final`)."""
+        if not self.links:
+            return
+        found = self._named_records(self.links)
+        ready = [link for link in self.links if link.public_id in found]
+        self.links = [link for link in self.links if link.public_id not in found]
+        if final:
+            for link in self.links:
+                column = "duplicate_of" if link.kind == DUPLICATE else "relations"
+                message = f"No incident {link.public_id} exists, in Tessera or in this file."
+                self.report.problems.append(
+                    Problem(link.row, self.preset.column_of_field(column), message)
+                )
+            self.links = []
+        merges = {link.incident: found[link.public_id] for link in ready if link.kind == DUPLICATE}
+        duplicates = list(Incident.objects.filter(pk__in=merges).only("duplicate_of", "version"))
+        for duplicate in duplicates:
+            duplicate.duplicate_of_id = merges[duplicate.pk]
+            duplicate.version += 1
+        bulk_writes.update(duplicates, ["duplicate_of", "version"])
+        self.history.changed(Incident, [duplicate.pk for duplicate in duplicates])
+        wanted = {
+            (link.incident, found[link.public_id], link.kind)
+            for link in ready
+            if link.kind != DUPLICATE
+        }
+        stored = IncidentRelation.objects.filter(from_incident__in={key[0] for key in wanted})
+        new = [
+            IncidentRelation(from_incident_id=source, to_incident_id=target, kind=kind)
+            for source, target, kind in sorted(
+                wanted - set(stored.values_list("from_incident", "to_incident", "kind"))
+            )
+        ]
+        bulk_writes.insert(new)
+        self.history.created(IncidentRelation, [relation.pk for relation in new])
+
+    @staticmethod
+    def _named_records(rows: Iterable) -> dict[str, int]:
+        """{public id: id} of the stored incidents that rows or links name."""
+        named = set()
+        for row in rows:
+            if isinstance(row, _Link):
+                named.add(row.public_id)
+            else:
+                named.add(row.duplicate_of)
+                named.update(public_id for _, public_id in row.relations)
+        named.discard("")
+        if not named:
+            return {}
+        return dict(Incident.objects.filter(public_id__in=named).values_list("public_id", "pk"))
+
     def _citation_column(self, name: str) -> str:
         for candidate in (name, f"{name}s", "citations", "sources"):
             column = self.preset.column_of_field(candidate)
@@ -854,10 +964,14 @@ class _Importer:
     def _field_column(self, name: str) -> str:
         return "(row)" if name == NON_FIELD_ERRORS else self.preset.column_of_field(name)
 
-    def _save(self, rows: list[tuple[Incident, ImportedIncident]]) -> None:
+    def _save(
+        self, rows: list[tuple[Incident, ImportedIncident]]
+    ) -> list[tuple[Incident, ImportedIncident]]:
+        """Writes `rows`, and returns those written."""
         try:
             with transaction.atomic():
                 self._write(rows)
+            return rows
         except IntegrityError:
             # Some row breaks a database rule: find which, report it, write the others.
             valid = []
@@ -876,6 +990,7 @@ class _Importer:
             try:
                 with transaction.atomic():
                     self._write(valid)
+                return valid
             except IntegrityError as error:
                 # Nothing above explains it (a concurrent write?): report it, never crash.
                 self.report.problems += [
@@ -883,6 +998,7 @@ class _Importer:
                     for _, imported in valid
                 ]
                 self.report.skipped += len(valid)
+                return []
 
     def _write(self, rows: list[tuple[Incident, ImportedIncident]]) -> None:
         related = _Related(self, rows)
@@ -1207,6 +1323,11 @@ def _new_source(spec: SourceSpec) -> Source:
         published_at=spec.published_at,
         source_type=spec.source_type,
     )
+
+
+def _constraint_message(model: type[Model], name: str) -> str:
+    [constraint] = [c for c in model._meta.constraints if c.name == name]
+    return constraint.get_violation_error_message()
 
 
 def _shortened(text: str, length: int = 60) -> str:

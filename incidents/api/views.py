@@ -121,7 +121,9 @@ class IncidentViewSet(viewsets.ModelViewSet):
     def list(self, request: Request, *args, **kwargs):
         if self.streams():
             queryset = self.filter_queryset(self.get_queryset())
-            return streamed_incidents(queryset, request.accepted_renderer.format)
+            return streamed_incidents(
+                queryset, request.accepted_renderer.format, links_to=self.get_queryset()
+            )
         return super().list(request, *args, **kwargs)
 
     def retrieve(self, request: Request, *args, **kwargs):
@@ -130,7 +132,9 @@ class IncidentViewSet(viewsets.ModelViewSet):
             return self.redirect_to(incident.duplicate_of, request)
         if self.streams():
             single = self.get_queryset().filter(pk=incident.pk)
-            return streamed_incidents(single, request.accepted_renderer.format)
+            return streamed_incidents(
+                single, request.accepted_renderer.format, links_to=self.get_queryset()
+            )
         return self.versioned(Response(self.get_serializer(incident).data), incident)
 
     @staticmethod
@@ -268,7 +272,10 @@ class IncidentViewSet(viewsets.ModelViewSet):
         fmt = fmt if fmt in STREAMED_FORMATS else "csv"
         matching = self.filter_queryset(self.get_queryset())
         response = streamed_incidents(
-            preset.export_queryset(matching, include_all=include_all), fmt, preset
+            preset.export_queryset(matching, include_all=include_all),
+            fmt,
+            preset,
+            links_to=self.get_queryset(),
         )
         if preset.scope and not include_all:
             response["Tessera-Export-Note"] = preset.scope_note

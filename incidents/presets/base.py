@@ -91,6 +91,10 @@ class ImportedIncident:
     dataset_fields: dict[str, str] = field(default_factory=dict)
     # created_at / updated_at, when a file carries them (a restore keeps the record's dates)
     timestamps: dict[str, dt.datetime] = field(default_factory=dict)
+    # Other records this one names by public id: the record it duplicates, and its relations
+    # as (kind, public id).
+    duplicate_of: str = ""
+    relations: list[tuple[str, str]] = field(default_factory=list)
 
 
 def ignore(incident: ImportedIncident, text: str) -> None:

@@ -27,7 +27,7 @@ from incidents.presets.cells import (
     read_float,
     split_lines,
 )
-from incidents.taxonomy import ActorRole, Attribution, Side
+from incidents.taxonomy import ActorRole, Attribution, RelationKind, Side
 
 # Checked for every actor line of a file: Choices.values builds a new list each time.
 ROLES = frozenset(ActorRole.values)
@@ -136,10 +136,34 @@ def _read_json(text: str) -> dict:
     return value
 
 
-def _set_public_id(imported: ImportedIncident, text: str) -> None:
+def _public_id(text: str) -> str:
     if text and not re.fullmatch(r"[A-Z]{3}-\d{4}-\d{5,}", text):
         raise CellError(f"“{text}” is not a public id like SYR-2022-00001.")
-    imported.public_id = text
+    return text
+
+
+def _set_public_id(imported: ImportedIncident, text: str) -> None:
+    imported.public_id = _public_id(text)
+
+
+def _set_duplicate_of(imported: ImportedIncident, text: str) -> None:
+    imported.duplicate_of = _public_id(text)
+
+
+def _relation_line(relation) -> str:
+    return f"{relation.kind} {relation.to_incident.public_id}"
+
+
+def _read_relations(imported: ImportedIncident, text: str) -> None:
+    """Lines of "<kind> <public id>", e.g. "response to SYR-2022-00001"."""
+    for line in split_lines(text):
+        kind, _, public_id = line.rpartition(" ")
+        if kind not in RelationKind.values:
+            raise CellError(
+                f"“{line}” is not a relation like “response to SYR-2022-00001” "
+                f"(kinds: {', '.join(RelationKind.values)})."
+            )
+        imported.relations.append((kind, _public_id(public_id)))
 
 
 def _set_dataset_fields(imported: ImportedIncident, text: str) -> None:
@@ -220,6 +244,20 @@ COLUMNS = [
     _field("confidence"),
     _field("status"),
     _field("retraction_reason"),
+    # Merges and relations name other records by public id; files from before they were
+    # columns lack them.
+    Column(
+        "duplicate_of",
+        lambda i: i.duplicate_of.public_id if i.duplicate_of_id else "",
+        _set_duplicate_of,
+        optional=True,
+    ),
+    Column(
+        "relations",
+        lambda i: join_lines(_relation_line(r) for r in related(i, "relations_from")),
+        _read_relations,
+        optional=True,
+    ),
     Column("tags", lambda i: join_lines(tag.name for tag in related(i, "tags")), _set_tags),
     Column(
         "actors",

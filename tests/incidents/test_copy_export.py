@@ -10,7 +10,8 @@ from incidents import exports
 from incidents.copy_export import copy_chunks, copy_statement
 from incidents.exports import CHUNK_SIZE, csv_lines, export_chunks, with_export_columns
 from incidents.imports import import_incidents
-from incidents.models import Incident, Tag
+from incidents.merging import merge
+from incidents.models import Incident, IncidentRelation, Tag
 from incidents.presets.acled import ACLED, DISRUPTED, REGION_OF
 from incidents.presets.native import NATIVE
 from incidents.presets.ucdp import DATASET as GED
@@ -39,8 +40,8 @@ def copy_calls(monkeypatch):
     """What each call of copy_chunks from export_chunks returned (None or chunks)."""
     calls = []
 
-    def spy(incidents, preset):
-        result = copy_chunks(incidents, preset)
+    def spy(incidents, preset, **options):
+        result = copy_chunks(incidents, preset, **options)
         calls.append(result)
         return result
 
@@ -48,13 +49,15 @@ def copy_calls(monkeypatch):
     return calls
 
 
-def python_export(incidents, preset) -> bytes:
-    rows = with_export_columns(incidents).iterator(chunk_size=CHUNK_SIZE)
+def python_export(incidents, preset, links_to=None) -> bytes:
+    if preset is NATIVE:  # as export_chunks does
+        links_to = Incident.objects.public() if links_to is None else links_to
+    rows = with_export_columns(incidents, links_to).iterator(chunk_size=CHUNK_SIZE)
     return "".join(csv_lines(rows, preset.columns)).encode()
 
 
-def copy_export(incidents, preset, copy_calls) -> bytes:
-    text = "".join(export_chunks(incidents, preset, "csv")).encode()
+def copy_export(incidents, preset, copy_calls, links_to=None) -> bytes:
+    text = "".join(export_chunks(incidents, preset, "csv", links_to=links_to)).encode()
     assert copy_calls and copy_calls[-1] is not None, "the COPY path was not taken"
     return text
 
@@ -69,6 +72,22 @@ def test_seeded_demo_data_is_copied_byte_for_byte(seeded, copy_calls, preset):
         expected = python_export(incidents, preset)
         assert expected.count(b"\r\n") > 1
         assert copy_export(incidents, preset, copy_calls) == expected
+
+
+def test_links_are_copied_byte_for_byte_for_each_reader(seeded, editor, copy_calls):
+    duplicate, kept, answer = seeded["4"], seeded["3"], seeded["1"]
+    merge(duplicate, kept, user=editor)
+    draft = IncidentFactory(status="draft")
+    for kind in ("response to", "part of series"):
+        IncidentRelation.objects.create(from_incident=answer, to_incident=draft, kind=kind)
+    IncidentRelation.objects.create(from_incident=answer, to_incident=kept, kind="part of series")
+
+    for links_to in (None, Incident.objects.all(), Incident.objects.filter(pk=kept.pk)):
+        expected = python_export(Incident.objects.all(), NATIVE, links_to)
+        linked = f"response to {draft.public_id}".encode() in expected
+        assert linked == (links_to is not None and draft in links_to)
+        assert copy_export(Incident.objects.all(), NATIVE, copy_calls, links_to) == expected
+    assert f"same event as {kept.public_id}".encode() in expected
 
 
 @pytest.fixture

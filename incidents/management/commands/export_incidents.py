@@ -66,7 +66,8 @@ class Command(BaseCommand):
                 if output
                 else sys.stdout
             )
-            for chunk in export_chunks(incidents, chosen, format):
+            # The command runs with the server's own rights: it lists every link.
+            for chunk in export_chunks(incidents, chosen, format, links_to=Incident.objects.all()):
                 stream.write(chunk)
         if output:
             self.stderr.write(f"Wrote {output}.")
