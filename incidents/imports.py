@@ -59,6 +59,7 @@ from incidents.presets.base import (
 )
 from incidents.provenance import count_independent
 from incidents.search import document_of, refreshes_deferred, vector_sql
+from incidents.seen import Seen
 from incidents.taxonomy import ActorType, Stance, Status
 from incidents.workflow import may_set_status, refusal
 
@@ -70,6 +71,9 @@ NOT_IMPORTED = {"id", "public_id", "created_at", "updated_at", "created_by", "up
 NOT_COMPARED = {"updated_at", "updated_by", "version", "search_document", "search_vector"}
 # Values whose validation _Rules remembers, before it forgets them to keep memory flat.
 REMEMBERED_VALUES = 100_000
+# Actors, places and sources kept between batches, before they are forgotten (and fetched
+# again when a later row names them).
+REMEMBERED_RECORDS = 20_000
 PARTICIPANT_FIELDS = ("actor_id", "role", "attribution", "side")
 # What an import derives for every incident it writes (see _Importer._derive).
 DERIVED = ("search_document", "independent_sources")
@@ -177,9 +181,13 @@ def import_incidents(
 
     what = f"{file_name} ({preset.name} layout)" if file_name else f"a {preset.name} CSV file"
     history = _History(user=user, reason=f"Imported from {what}")
-    importer = _Importer(preset, report, create_missing=create_missing, history=history)
+    seen = None
     try:
         with transaction.atomic(), refreshes_deferred():
+            seen = Seen()
+            importer = _Importer(
+                preset, report, create_missing=create_missing, history=history, seen=seen
+            )
             for batch in _batches(enumerate(reader, start=2), BATCH_SIZE):
                 importer.import_batch(batch)
                 if progress:
@@ -191,6 +199,9 @@ def import_incidents(
             report.written = True
     except _Rollback:
         report.written = False
+    finally:
+        if seen is not None:
+            seen.close()
     return report
 
 
@@ -445,7 +456,9 @@ class _History:
 
 
 class _Importer:
-    def __init__(self, preset: Preset, report: ImportReport, *, create_missing: bool, history):
+    def __init__(
+        self, preset: Preset, report: ImportReport, *, create_missing: bool, history, seen: Seen
+    ):
         self.preset, self.report = preset, report
         self.create_missing, self.history = create_missing, history
         self.user = history.user if getattr(history.user, "is_authenticated", False) else None
@@ -459,14 +472,17 @@ class _Importer:
         # (kind, key) → why that record could not be created
         self.refused: dict[tuple[str, Any], str] = {}
         self.tags: dict[str, Tag] = {}
-        self.first_row_of: dict[str, int] = {}  # id → the file row that first had it
-        self.row_of_incident: dict[int, int] = {}  # stored incident → the row that matched it
+        # The ids rows gave and the stored incidents they matched, with the first row that did.
+        self.seen = seen
         self.highest_public_ids: dict[str, int] = {}
         self.links: list[_Link] = []  # asked for by rows written, not yet written
 
     # -- one batch of rows ---------------------------------------------------------------
 
     def import_batch(self, batch: list[tuple[int, dict[str, str]]]) -> None:
+        if sum(map(len, self.known.values())) > REMEMBERED_RECORDS:
+            for records in self.known.values():
+                records.clear()
         read = []
         for number, row in batch:
             self.report.rows += 1
@@ -492,11 +508,13 @@ class _Importer:
                 rows.append((number, imported))
         existing = self._existing_incidents([imported for _, imported in rows])
         named = self._named_records([imported for _, imported in rows])
+        built = [
+            (number, imported, self._build(imported, existing, named)) for number, imported in rows
+        ]
+        again = self._matched_again([(number, incident) for number, _, incident in built])
         valid = []
-        for number, imported in rows:
-            incident = self._build(imported, existing, named)
-            problems = self._matched_again(incident, number)
-            problems = problems or self._validate(incident, number)
+        for number, imported, incident in built:
+            problems = again.get(number) or self._validate(incident, number)
             problems += self._citation_problems(imported)
             problems += self._link_problems(incident, imported)
             if problems:
@@ -514,31 +532,40 @@ class _Importer:
 
     def _without_repeats(self, rows: list[tuple[int, ImportedIncident]]) -> list:
         """A row whose id an earlier row of the file had is a problem, not an update."""
+        first_row_of: dict[str, int] = {}  # id → the first row of this batch that had it
+        for number, imported in reversed(rows):
+            key = imported.public_id or imported.event_id
+            if key:
+                first_row_of[f"id:{key}"] = number
+        first_row_of.update(self.seen.first_rows(first_row_of))
         kept = []
         for number, imported in rows:
             key = imported.public_id or imported.event_id
-            if key and key in self.first_row_of:
-                message = f"Row {self.first_row_of[key]} already has the id “{key}”."
-                self.report.problems.append(Problem(number, self.preset.columns[0].name, message))
-                self.report.skipped += 1
+            first = first_row_of.get(f"id:{key}", number) if key else number
+            if first == number:
+                kept.append((number, imported))
                 continue
-            if key:
-                self.first_row_of[key] = number
-            kept.append((number, imported))
+            message = f"Row {first} already has the id “{key}”."
+            self.report.problems.append(Problem(number, self.preset.columns[0].name, message))
+            self.report.skipped += 1
         return kept
 
     def _matched_again(
-        self, incident: Incident, number: int, what: str = "updates this incident"
-    ) -> list[Problem]:
-        """A stored incident that an earlier row matched by another id (its public id, then
-        its dataset's event id) is a problem, not a second update."""
-        if incident.pk is None:
-            return []
-        first = self.row_of_incident.setdefault(incident.pk, number)
-        if first == number:
-            return []
-        message = f"Row {first} already {what} ({incident.public_id})."
-        return [Problem(number, self.preset.columns[0].name, message)]
+        self, rows: list[tuple[int, Incident]], what: str = "updates this incident"
+    ) -> dict[int, list[Problem]]:
+        """The rows whose stored incident an earlier row matched by another id (its public
+        id, then its dataset's event id): a problem each, not a second update."""
+        stored = [(number, incident) for number, incident in rows if incident.pk is not None]
+        first_row_of = {f"record:{incident.pk}": number for number, incident in reversed(stored)}
+        first_row_of.update(self.seen.first_rows(first_row_of))
+        column = self.preset.columns[0].name
+        again = {}
+        for number, incident in stored:
+            first = first_row_of[f"record:{incident.pk}"]
+            if first != number:
+                message = f"Row {first} already {what} ({incident.public_id})."
+                again[number] = [Problem(number, column, message)]
+        return again
 
     def _without_own_records(
         self, rows: list[tuple[int, ImportedIncident, list[Problem]]], cells: dict[int, dict]
@@ -554,15 +581,21 @@ class _Importer:
         if not own:
             return rows
         exported = self._exported_rows([incident.pk for incident in own.values()])
+        named = [
+            (number, own[imported.event_id])
+            for number, imported, _ in rows
+            if imported.event_id in own
+        ]
+        again = self._matched_again(named, "names this record")
         kept = []
         for number, imported, problems in rows:
             incident = own.get(imported.event_id)
             if incident is None:
                 kept.append((number, imported, problems))
                 continue
-            problems = self._matched_again(
-                incident, number, "names this record"
-            ) or self._differences(incident, number, cells[number], exported[incident.pk])
+            problems = again.get(number) or self._differences(
+                incident, number, cells[number], exported[incident.pk]
+            )
             if problems:
                 self.report.problems += problems
                 self.report.skipped += 1

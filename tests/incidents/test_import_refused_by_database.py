@@ -11,7 +11,7 @@ import io
 import pytest
 from django.db import IntegrityError, transaction
 
-from incidents import bulk_writes
+from incidents import bulk_writes, imports
 from incidents.exports import export_chunks
 from incidents.imports import import_incidents
 from incidents.models import Actor, Incident
@@ -85,7 +85,9 @@ def test_dates_from_the_file_are_kept_when_the_batch_is_written_again(seeded):
     assert fourth.created_at == dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 
 
-def test_a_second_row_for_the_same_incident_is_reported_not_merged():
+@pytest.mark.parametrize("batch_size", [1, 5000])  # the rows in two batches, or in one
+def test_a_second_row_for_the_same_incident_is_reported_not_merged(monkeypatch, batch_size):
+    monkeypatch.setattr(imports, "BATCH_SIZE", batch_size)
     [row] = ged_rows(1)
     import_incidents(as_csv([row]), UCDP)
     incident = Incident.objects.get()

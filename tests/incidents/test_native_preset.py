@@ -6,6 +6,7 @@ import io
 import pytest
 
 from geo.models import Location
+from incidents import imports
 from incidents.exports import export_chunks
 from incidents.imports import import_incidents
 from incidents.models import Actor, Incident, PublicIdCounter, Source, Tag
@@ -150,7 +151,9 @@ def test_a_file_without_the_layouts_columns_is_refused_at_the_header():
     assert "public_id" in report.problems[0].column
 
 
-def test_a_repeated_id_in_one_file_is_reported_not_written_twice(seeded):
+@pytest.mark.parametrize("batch_size", [2, 5000])  # the repeat in a later batch, or in the same
+def test_a_repeated_id_in_one_file_is_reported_not_written_twice(seeded, monkeypatch, batch_size):
+    monkeypatch.setattr(imports, "BATCH_SIZE", batch_size)
     rows = rows_of(native_export())
     rows.append(dict(rows[0]))
 

@@ -1,0 +1,65 @@
+"""What an import has seen so far, kept in the database so that its memory stays flat.
+
+An import remembers, for the whole file, every id its rows gave and every stored record they
+matched, with the first row that did: a repeat is a problem, not a second update. Millions of
+rows would take hundreds of megabytes of Python dicts; a temporary table holds them instead,
+read and extended once per batch.
+"""
+
+from __future__ import annotations
+
+from django.db import connections
+
+TABLE = "tessera_import_seen"
+# Keys per statement on SQLite, under its limit of bound parameters.
+SQLITE_CHUNK = 900
+
+
+class Seen:
+    def __init__(self, using: str = "default"):
+        self.connection = connections[using]
+        with self.connection.cursor() as cursor:
+            # Left over by an import whose transaction went on (a test's, or a dry run's caller).
+            cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {TABLE} "
+                "(seen_key text PRIMARY KEY, first_row integer NOT NULL)"
+            )
+
+    def first_rows(self, keys: dict[str, int]) -> dict[str, int]:
+        """Of `keys` (key → the row giving it now), those that earlier rows gave, with the
+        first row that did; the others are remembered as given by their rows."""
+        if not keys:
+            return {}
+        listed = list(keys)
+        with self.connection.cursor() as cursor:
+            if self.connection.vendor == "postgresql":
+                cursor.execute(
+                    f"SELECT seen_key, first_row FROM {TABLE} WHERE seen_key = ANY(%s)", [listed]
+                )
+                found = dict(cursor.fetchall())
+                new = [key for key in listed if key not in found]
+                cursor.execute(
+                    f"INSERT INTO {TABLE} (seen_key, first_row) "
+                    "SELECT * FROM unnest(%s::text[], %s::integer[])",
+                    [new, [keys[key] for key in new]],
+                )
+                return found
+            found = {}
+            for start in range(0, len(listed), SQLITE_CHUNK):
+                chunk = listed[start : start + SQLITE_CHUNK]
+                cursor.execute(
+                    f"SELECT seen_key, first_row FROM {TABLE} "
+                    f"WHERE seen_key IN ({', '.join(['%s'] * len(chunk))})",
+                    chunk,
+                )
+                found.update(cursor.fetchall())
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (seen_key, first_row) VALUES (%s, %s)",
+                [(key, keys[key]) for key in listed if key not in found],
+            )
+            return found
+
+    def close(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
