@@ -24,7 +24,7 @@ import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any, TextIO
 
@@ -38,12 +38,13 @@ from simple_history.utils import get_history_manager_for_model
 from geo.models import Location
 from incidents import bulk_writes
 from incidents.exports import FORMULA_PREFIXES, csv_lines, with_export_columns
+from incidents.import_links import Links
+from incidents.import_report import ImportReport, Problem
 from incidents.models import (
     Actor,
     Citation,
     Incident,
     IncidentActor,
-    IncidentRelation,
     PublicIdCounter,
     Source,
     Tag,
@@ -60,7 +61,7 @@ from incidents.presets.base import (
 from incidents.provenance import count_independent
 from incidents.search import document_of, refreshes_deferred, vector_sql
 from incidents.seen import Seen
-from incidents.taxonomy import ActorType, Stance, Status
+from incidents.taxonomy import ActorType, Stance
 from incidents.workflow import may_set_status, refusal
 
 BATCH_SIZE = 5000
@@ -78,76 +79,6 @@ PARTICIPANT_FIELDS = ("actor_id", "role", "attribution", "side")
 # What an import derives for every incident it writes (see _Importer._derive).
 DERIVED = ("search_document", "independent_sources")
 CITATION_FIELDS = ("source_id", "quote", "locator", "supports", "stance")
-
-
-@dataclass(frozen=True)
-class Problem:
-    row: int  # the line number in the file; the header is row 1
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}, column {self.column}: {self.message}"
-
-
-@dataclass
-class ImportReport:
-    preset: str
-    dry_run: bool = False
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0  # rows that match a stored incident and change nothing
-    skipped: int = 0
-    written: bool = False
-    problems: list[Problem] = field(default_factory=list)
-    created_actors: list[str] = field(default_factory=list)
-    created_places: list[str] = field(default_factory=list)
-    created_sources: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def summary(self) -> str:
-        if self.dry_run:
-            outcome = "Dry run: nothing was written."
-        elif self.written:
-            outcome = "Written."
-        else:
-            outcome = "Nothing was written: fix the rows below, or skip bad rows."
-        return (
-            f"{self.rows} rows read: {self.created} new incidents, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {self.skipped} rows skipped, "
-            f"{len(self.problems)} problems. {outcome}"
-        )
-
-    def lines(self) -> list[str]:
-        out = [self.summary()]
-        out += [f"  {problem}" for problem in self.problems]
-        for what, names in (
-            ("actors", self.created_actors),
-            ("places", self.created_places),
-            ("sources", self.created_sources),
-        ):
-            if names:
-                verb = "would be created" if not self.written else "created"
-                out.append(f"New {what} ({verb}): " + "; ".join(names))
-        return out
-
-
-@dataclass(frozen=True)
-class _Link:
-    """A link a row asks for, to a record it names by public id: written once that record
-    exists, which may be further down the file."""
-
-    row: int
-    incident: int  # the id of the record the row wrote
-    kind: str  # a RelationKind, or DUPLICATE
-    public_id: str
-
-
-DUPLICATE = "duplicate of"
 
 
 class _Rollback(Exception):
@@ -475,7 +406,9 @@ class _Importer:
         # The ids rows gave and the stored incidents they matched, with the first row that did.
         self.seen = seen
         self.highest_public_ids: dict[str, int] = {}
-        self.links: list[_Link] = []  # asked for by rows written, not yet written
+        self.links = Links(
+            report=report, history=history, user=self.user, column_of=preset.column_of_field
+        )
 
     # -- one batch of rows ---------------------------------------------------------------
 
@@ -507,7 +440,7 @@ class _Importer:
             else:
                 rows.append((number, imported))
         existing = self._existing_incidents([imported for _, imported in rows])
-        named = self._named_records([imported for _, imported in rows])
+        named = self.links.targets([imported for _, imported in rows])
         built = [
             (number, imported, self._build(imported, existing, named)) for number, imported in rows
         ]
@@ -516,7 +449,7 @@ class _Importer:
         for number, imported, incident in built:
             problems = again.get(number) or self._validate(incident, number)
             problems += self._citation_problems(imported)
-            problems += self._link_problems(incident, imported)
+            problems += self._problems(self.links.problems(incident, imported, named), number)
             if problems:
                 self.report.problems += problems
                 self.report.skipped += 1
@@ -527,8 +460,7 @@ class _Importer:
         for _, imported in valid:
             for name in imported.tags:
                 self._tag(name)
-        self._queue_links(self._save(valid))
-        self._write_links()
+        self.links.written(self._save(valid), named)
 
     def _without_repeats(self, rows: list[tuple[int, ImportedIncident]]) -> list:
         """A row whose id an earlier row of the file had is a problem, not an update."""
@@ -685,7 +617,7 @@ class _Importer:
         ]
 
     def finish(self) -> None:
-        self._write_links(final=True)
+        self.links.finish()
         # Imported public ids must never be handed out again.
         for prefix, number in self.highest_public_ids.items():
             PublicIdCounter.reserve_up_to(prefix, number)
@@ -836,13 +768,10 @@ class _Importer:
             "created_at": incident.created_at,
             "updated_at": incident.updated_at,
         }
-        # A merge the file records is written with the row when the kept record exists,
-        # after it otherwise (see _write_links); an import never undoes one.
-        incident.duplicate_pending = False
+        # A merge the file records is written with the row when the kept record is stored,
+        # after it otherwise (see import_links); an import never undoes one.
         if imported.duplicate_of in named:
-            incident.duplicate_of_id = named[imported.duplicate_of]
-        elif imported.duplicate_of:
-            incident.duplicate_pending = True
+            incident.duplicate_of_id = named[imported.duplicate_of].pk
         incident.changed_fields = set()
         if incident.pk:
             # Only what the file changed is written back.
@@ -905,87 +834,6 @@ class _Importer:
                 for message in messages
             ]
         return problems
-
-    def _link_problems(self, incident: Incident, imported: ImportedIncident) -> list[Problem]:
-        """What the model's rules say of the links a row asks for, before the records they
-        name may exist."""
-        problems = []  # a stored record it names, the model's own rules have checked
-        if incident.duplicate_pending and imported.duplicate_of == incident.public_id:
-            problems.append("A record cannot duplicate itself.")
-        elif incident.duplicate_pending and incident.status != Status.RETRACTED:
-            problems.append(_constraint_message(Incident, "incident_duplicate_is_retracted"))
-        column = self.preset.column_of_field("duplicate_of")
-        found = [Problem(imported.row, column, message) for message in problems]
-        if incident.public_id and any(
-            public_id == incident.public_id for _, public_id in imported.relations
-        ):
-            message = _constraint_message(IncidentRelation, "incident_relation_not_self")
-            found.append(Problem(imported.row, self.preset.column_of_field("relations"), message))
-        return found
-
-    def _queue_links(self, rows: list[tuple[Incident, ImportedIncident]]) -> None:
-        for incident, imported in rows:
-            if incident.duplicate_pending:
-                link = _Link(imported.row, incident.pk, DUPLICATE, imported.duplicate_of)
-                self.links.append(link)
-            self.links += [
-                _Link(imported.row, incident.pk, kind, public_id)
-                for kind, public_id in imported.relations
-            ]
-
-    def _write_links(self, *, final: bool = False) -> None:
-        """Writes the links whose records exist by now: merges, and relations that are not
-        there yet (an import adds relations, and never removes one). A record named nowhere,
-        in Tessera or in the file, is a problem once the whole file is read (`final`)."""
-        if not self.links:
-            return
-        found = self._named_records(self.links)
-        ready = [link for link in self.links if link.public_id in found]
-        self.links = [link for link in self.links if link.public_id not in found]
-        if final:
-            for link in self.links:
-                column = "duplicate_of" if link.kind == DUPLICATE else "relations"
-                message = f"No incident {link.public_id} exists, in Tessera or in this file."
-                self.report.problems.append(
-                    Problem(link.row, self.preset.column_of_field(column), message)
-                )
-            self.links = []
-        merges = {link.incident: found[link.public_id] for link in ready if link.kind == DUPLICATE}
-        duplicates = list(Incident.objects.filter(pk__in=merges).only("duplicate_of", "version"))
-        for duplicate in duplicates:
-            duplicate.duplicate_of_id = merges[duplicate.pk]
-            duplicate.version += 1
-        bulk_writes.update(duplicates, ["duplicate_of", "version"])
-        self.history.changed(Incident, [duplicate.pk for duplicate in duplicates])
-        wanted = {
-            (link.incident, found[link.public_id], link.kind)
-            for link in ready
-            if link.kind != DUPLICATE
-        }
-        stored = IncidentRelation.objects.filter(from_incident__in={key[0] for key in wanted})
-        new = [
-            IncidentRelation(from_incident_id=source, to_incident_id=target, kind=kind)
-            for source, target, kind in sorted(
-                wanted - set(stored.values_list("from_incident", "to_incident", "kind"))
-            )
-        ]
-        bulk_writes.insert(new)
-        self.history.created(IncidentRelation, [relation.pk for relation in new])
-
-    @staticmethod
-    def _named_records(rows: Iterable) -> dict[str, int]:
-        """{public id: id} of the stored incidents that rows or links name."""
-        named = set()
-        for row in rows:
-            if isinstance(row, _Link):
-                named.add(row.public_id)
-            else:
-                named.add(row.duplicate_of)
-                named.update(public_id for _, public_id in row.relations)
-        named.discard("")
-        if not named:
-            return {}
-        return dict(Incident.objects.filter(public_id__in=named).values_list("public_id", "pk"))
 
     def _citation_column(self, name: str) -> str:
         for candidate in (name, f"{name}s", "citations", "sources"):
@@ -1356,11 +1204,6 @@ def _new_source(spec: SourceSpec) -> Source:
         published_at=spec.published_at,
         source_type=spec.source_type,
     )
-
-
-def _constraint_message(model: type[Model], name: str) -> str:
-    [constraint] = [c for c in model._meta.constraints if c.name == name]
-    return constraint.get_violation_error_message()
 
 
 def _shortened(text: str, length: int = 60) -> str:

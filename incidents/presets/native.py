@@ -147,7 +147,7 @@ def _set_public_id(imported: ImportedIncident, text: str) -> None:
 
 
 def _set_duplicate_of(imported: ImportedIncident, text: str) -> None:
-    imported.duplicate_of = _public_id(text)
+    imported.duplicate_of = _public_id(text.upper())
 
 
 def _relation_line(relation) -> str:
@@ -156,14 +156,14 @@ def _relation_line(relation) -> str:
 
 def _read_relations(imported: ImportedIncident, text: str) -> None:
     """Lines of "<kind> <public id>", e.g. "response to SYR-2022-00001"."""
-    for line in split_lines(text):
+    for line in filter(None, (line.strip() for line in split_lines(text))):
         kind, _, public_id = line.rpartition(" ")
         if kind not in RelationKind.values:
             raise CellError(
                 f"“{line}” is not a relation like “response to SYR-2022-00001” "
                 f"(kinds: {', '.join(RelationKind.values)})."
             )
-        imported.relations.append((kind, _public_id(public_id)))
+        imported.relations.append((kind, _public_id(public_id.upper())))
 
 
 def _set_dataset_fields(imported: ImportedIncident, text: str) -> None:

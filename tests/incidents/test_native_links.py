@@ -9,8 +9,10 @@ import csv
 import io
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from incidents.exports import export_chunks
 from incidents.imports import import_incidents
 from incidents.merging import merge
 from incidents.models import Incident, IncidentRelation
@@ -168,3 +170,124 @@ def test_the_public_export_lists_no_link_to_a_draft(seeded, editor_client, fmt):
     assert draft.public_id not in public
     assert "response to" in public  # the seed's own relation, between public records
     assert f"response to {draft.public_id}" in staff
+
+
+# -- merges as the admin's merge allows them ------------------------------------------------
+
+
+def retracted_as_duplicate_of(row: dict[str, str], kept: str) -> dict[str, str]:
+    return {**row, **RETRACTED, "duplicate_of": kept}
+
+
+@pytest.mark.parametrize("kept_later_in_the_file", [False, True])
+def test_a_record_is_not_merged_into_a_draft(seeded, editor, kept_later_in_the_file):
+    draft = IncidentFactory(status="draft")
+    rows = rows_of(native_export())  # the public records only: the draft is not listed
+    duplicate = retracted_as_duplicate_of(rows.pop("SYR-2022-00002"), draft.public_id)
+    file_rows = [duplicate]
+    if kept_later_in_the_file:
+        draft_row = rows_of(
+            "".join(
+                export_chunks(
+                    Incident.objects.filter(pk=draft.pk),
+                    NATIVE,
+                    "csv",
+                    links_to=Incident.objects.all(),
+                )
+            )
+        )[draft.public_id]
+        Incident.objects.filter(pk=draft.pk).delete()
+        file_rows.append(draft_row)
+
+    report = import_incidents(as_csv(file_rows), NATIVE, user=editor)
+
+    [problem] = report.problems
+    assert (problem.row, problem.column) == (2, "duplicate_of")
+    assert "is not public (draft)" in problem.message
+    assert not Incident.objects.filter(duplicate_of__isnull=False).exists()
+
+
+def test_merges_into_each_other_or_into_a_merged_record_are_refused(seeded, editor):
+    rows = rows_of(native_export())
+    first, second, third = "SYR-2022-00001", "SYR-2022-00002", "IRQ-2022-00001"
+    file_rows = [
+        retracted_as_duplicate_of(rows[first], second),
+        retracted_as_duplicate_of(rows[second], first),
+        retracted_as_duplicate_of(rows[third], first),
+    ]
+
+    report = import_incidents(as_csv(file_rows), NATIVE, user=editor, skip_bad_rows=True)
+
+    assert sorted((p.row, p.column) for p in report.problems) == [
+        (2, "duplicate_of"),
+        (3, "duplicate_of"),
+        (4, "duplicate_of"),
+    ]
+    assert "itself merged" in " ".join(p.message for p in report.problems)
+    assert not Incident.objects.filter(duplicate_of__isnull=False).exists()  # no chain left
+
+
+def test_merging_into_a_record_others_are_merged_into_is_refused(merged, editor):
+    duplicate, kept = merged
+    rows = rows_of(native_export())
+
+    report = import_incidents(
+        as_csv([retracted_as_duplicate_of(rows[kept], "SYR-2022-00001")]), NATIVE, user=editor
+    )
+
+    [problem] = report.problems
+    assert f"{duplicate} is merged into this record" in problem.message
+    assert not report.written
+
+
+@pytest.mark.parametrize("kept_later_in_the_file", [False, True])
+def test_a_merge_counts_as_an_update_wherever_the_kept_record_is(seeded, kept_later_in_the_file):
+    rows = rows_of(native_export())
+    stored = Incident.objects.get(public_id="IRQ-2022-00001")
+    Incident.objects.filter(pk=stored.pk).update(**RETRACTED)
+    # The record kept is new: the merge waits for it when it comes further down the file.
+    kept = {**rows["SYR-2022-00001"], "public_id": "SYR-2031-00001", "dataset_event_id": "k"}
+    file_rows = [retracted_as_duplicate_of(rows["IRQ-2022-00001"], kept["public_id"])]
+    file_rows = [*file_rows, kept] if kept_later_in_the_file else [kept, *file_rows]
+    since = timezone.now()
+
+    report = import_incidents(as_csv(file_rows), NATIVE)
+
+    assert report.problems == []
+    assert (report.created, report.updated, report.unchanged) == (1, 1, 0)
+    merged_record = Incident.objects.get(pk=stored.pk)
+    assert merged_record.duplicate_of.public_id == "SYR-2031-00001"
+    assert merged_record.version == stored.version + 1
+    assert merged_record.updated_at >= since  # so that `updated_since` finds it
+    assert Incident.history.filter(id=stored.pk).count() == 2  # seeded, then merged
+
+
+def test_a_new_relation_counts_as_an_update_of_its_record(seeded):
+    rows = rows_of(native_export())
+    green_village = rows["SYR-2022-00001"]
+    before = Incident.objects.get(public_id="SYR-2022-00001")
+    # In lower case, on a line of its own after the others, with an empty line at the end.
+    green_village["relations"] = (
+        green_village["relations"] + "\npart of series irq-2022-00001\n"
+    ).lstrip("\n")
+
+    report = import_incidents(as_csv(list(rows.values())), NATIVE)
+
+    assert report.problems == []
+    assert (report.updated, report.unchanged) == (1, 4)
+    after = Incident.objects.get(pk=before.pk)
+    assert after.version == before.version + 1 and after.updated_at > before.updated_at
+    assert ("SYR-2022-00001", "part of series", "IRQ-2022-00001") in relations()
+
+
+def test_a_link_to_a_row_that_failed_says_so(seeded):
+    rows = rows_of(native_export())
+    new = {**rows["SYR-2022-00001"], "public_id": "SYR-2031-00001", "date_start": "yesterday"}
+    rows["SYR-2022-00002"]["relations"] = "response to SYR-2031-00001"
+
+    report = import_incidents(as_csv([*rows.values(), new]), NATIVE)
+
+    answer = list(rows).index("SYR-2022-00002") + 2  # the header is row 1
+    messages = {(p.row, p.column): p.message for p in report.problems}
+    assert messages.keys() == {(7, "date_start"), (answer, "relations")}
+    assert "nor in a row of this file that could be written" in messages[(answer, "relations")]

@@ -1,0 +1,61 @@
+"""What an import tells the editor: counts, and each problem with its row and column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # the line number in the file; the header is row 1
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    preset: str
+    dry_run: bool = False
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0  # rows that match a stored incident and change nothing
+    skipped: int = 0
+    written: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    created_actors: list[str] = field(default_factory=list)
+    created_places: list[str] = field(default_factory=list)
+    created_sources: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        if self.dry_run:
+            outcome = "Dry run: nothing was written."
+        elif self.written:
+            outcome = "Written."
+        else:
+            outcome = "Nothing was written: fix the rows below, or skip bad rows."
+        return (
+            f"{self.rows} rows read: {self.created} new incidents, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.skipped} rows skipped, "
+            f"{len(self.problems)} problems. {outcome}"
+        )
+
+    def lines(self) -> list[str]:
+        out = [self.summary()]
+        out += [f"  {problem}" for problem in self.problems]
+        for what, names in (
+            ("actors", self.created_actors),
+            ("places", self.created_places),
+            ("sources", self.created_sources),
+        ):
+            if names:
+                verb = "would be created" if not self.written else "created"
+                out.append(f"New {what} ({verb}): " + "; ".join(names))
+        return out
