@@ -118,6 +118,7 @@ def export_chunks(
 
     The native layout lists relations to other records when the reader may see those
     records: `links_to`, by default the public ones (a link must not give away a draft's id).
+    Its `duplicate_of` always names a public record: merges are made into public ones only.
     """
     if preset is NATIVE and links_to is None:
         links_to = Incident.objects.public()
