@@ -3,12 +3,14 @@ record a merged duplicate points to (`duplicate_of`) and relations (`relations`)
 
 A row may name a record that a later row of the file writes, so a link waits until the record
 it names is stored: one that exists already is known when the row is read, one written further
-down when its batch is written, without asking the database again. What is still unknown when
-the whole file has been read is a problem on the row that named it.
+down when its batch is written, without asking the database again.
 
 An import adds relations and never removes one, and merges only as the admin's merge does:
-into a public record that is not itself merged, never a record others are merged into. A
-record whose links change gets a new version and a history entry, as an admin save gives it.
+into a public record that is not itself merged, never a record others are merged into. Those
+rules are checked once the whole file is written, against what it wrote, so that the order of
+its rows does not matter. A row they refuse, like a link to a record named nowhere, has been
+written by then, so the import writes nothing: skipping bad rows cannot leave such a row out.
+A record whose links change gets a new version and a history entry, as an admin save gives it.
 """
 
 from __future__ import annotations
@@ -25,17 +27,8 @@ from incidents.models import Incident, IncidentRelation
 from incidents.taxonomy import PUBLIC_STATUSES, Status
 
 DUPLICATE = "duplicate of"  # the kind of link that is a merge, beside the RelationKinds
-# Merged records checked for chains per query, at the end of an import.
-CHAIN_CHECKS = 5000
-
-
-@dataclass(frozen=True)
-class Target:
-    """A record that links name, as far as the rules of a merge need it."""
-
-    pk: int
-    status: str
-    merged: bool  # itself a duplicate of another record
+# Merges checked per query, at the end of an import.
+MERGE_CHECKS = 5000
 
 
 @dataclass(frozen=True)
@@ -55,13 +48,15 @@ class Links:
         self.column_of = column_of  # field name → the file's column, for problems
         self.waiting: list[Link] = []  # naming records not stored yet
         self.counted: set[int] = set()  # unchanged records a link has counted as updated
-        self.merged: dict[int, int] = {}  # record merged by this import → its row
+        self.merged: dict[int, int] = {}  # record this import merges → its row
+        self.unpublished: dict[int, int] = {}  # public record this import hides → its row
+        self.refused_late = False  # a problem found after its row was written
 
     # -- reading rows -------------------------------------------------------------------
 
     @staticmethod
-    def targets(rows: Iterable) -> dict[str, Target]:
-        """The stored records that rows (ImportedIncidents) name, by public id."""
+    def targets(rows: Iterable) -> dict[str, int]:
+        """{public id: id} of the stored records that rows (ImportedIncidents) name."""
         named = set()
         for row in rows:
             named.add(row.duplicate_of)
@@ -69,28 +64,20 @@ class Links:
         named.discard("")
         if not named:
             return {}
-        records = Incident.objects.filter(public_id__in=named).values_list(
-            "public_id", "pk", "status", "duplicate_of"
-        )
-        return {
-            public_id: Target(pk, status, merged_into is not None)
-            for public_id, pk, status, merged_into in records
-        }
+        return dict(Incident.objects.filter(public_id__in=named).values_list("public_id", "pk"))
 
-    def problems(self, incident: Incident, imported, targets: dict[str, Target]) -> dict:
-        """{field: messages} for the links of a row that the rules refuse, as far as they can
-        tell before the records it names are stored."""
+    @staticmethod
+    def problems(incident: Incident, imported, targets: dict[str, int]) -> dict:
+        """{field: messages} for the links of a row that the model's rules refuse, as far as
+        the row itself tells."""
         found: dict[str, list[str]] = {}
-        kept = targets.get(imported.duplicate_of)
-        if imported.duplicate_of and kept is None:
+        if imported.duplicate_of and imported.duplicate_of not in targets:
             # Written further down the file: the model's own rules cannot see the link yet.
             if imported.duplicate_of == incident.public_id:
                 found["duplicate_of"] = ["A record cannot duplicate itself."]
             elif incident.status != Status.RETRACTED:
                 message = constraint_message(Incident, "incident_duplicate_is_retracted")
                 found["duplicate_of"] = [message]
-        elif kept is not None and kept.pk != incident.pk and refusal(kept, imported.duplicate_of):
-            found["duplicate_of"] = [refusal(kept, imported.duplicate_of)]
         if incident.public_id and any(
             public_id == incident.public_id for _, public_id in imported.relations
         ):
@@ -101,46 +88,36 @@ class Links:
 
     # -- after each batch ----------------------------------------------------------------
 
-    def written(self, rows: list, targets: dict[str, Target]) -> None:
+    def written(self, rows: list, targets: dict[str, int]) -> None:
         """Queue the links of the rows (Incident, ImportedIncident) a batch wrote, then write
         those whose records are stored: named before, or written by the batch."""
         for incident, imported in rows:
             unchanged = not incident.changed
-            if imported.duplicate_of:
+            if incident.stored_status in PUBLIC_STATUSES and incident.status not in PUBLIC_STATUSES:
+                self.unpublished[incident.pk] = imported.row
+            if imported.duplicate_of in targets:  # written with the row
+                # A row that restates a stored merge leaves it to the rules it was made by.
+                if incident.restored or "duplicate_of_id" in incident.changed_fields:
+                    self.merged[incident.pk] = imported.row
+            elif imported.duplicate_of:
                 self.merged[incident.pk] = imported.row
-                if imported.duplicate_of not in targets:  # else written with the row
-                    self.waiting.append(
-                        Link(imported.row, incident.pk, DUPLICATE, imported.duplicate_of, unchanged)
-                    )
+                self.waiting.append(
+                    Link(imported.row, incident.pk, DUPLICATE, imported.duplicate_of, unchanged)
+                )
             self.waiting += [
                 Link(imported.row, incident.pk, kind, public_id, unchanged)
                 for kind, public_id in imported.relations
             ]
         stored = dict(targets)
-        stored.update(
-            (
-                incident.public_id,
-                Target(incident.pk, incident.status, bool(incident.duplicate_of_id)),
-            )
-            for incident, _ in rows
-        )
+        stored.update((incident.public_id, incident.pk) for incident, _ in rows)
         ready = [link for link in self.waiting if link.public_id in stored]
         self.waiting = [link for link in self.waiting if link.public_id not in stored]
         self._write(ready, stored)
 
-    def _write(self, links: list[Link], stored: dict[str, Target]) -> None:
-        merges = {}
-        for link in links:
-            if link.kind != DUPLICATE:
-                continue
-            refused = refusal(stored[link.public_id], link.public_id)
-            if refused:
-                self.report.problems.append(self._problem(link, refused))
-                del self.merged[link.incident]
-            else:
-                merges[link.incident] = stored[link.public_id].pk
+    def _write(self, links: list[Link], stored: dict[str, int]) -> None:
+        merges = {link.incident: stored[link.public_id] for link in links if link.kind == DUPLICATE}
         wanted = {
-            (link.incident, stored[link.public_id].pk, link.kind)
+            (link.incident, stored[link.public_id], link.kind)
             for link in links
             if link.kind != DUPLICATE
         }
@@ -186,56 +163,59 @@ class Links:
     # -- at the end ----------------------------------------------------------------------
 
     def finish(self) -> None:
-        """Report the records no row wrote, and the merges the file made into chains."""
+        """Report the records no row wrote, and the merges the rules refuse now that the
+        whole file is written."""
         for link in self.waiting:
             message = (
                 f"No incident {link.public_id} exists in Tessera, nor in a row of this file "
                 "that could be written."
             )
-            self.report.problems.append(self._problem(link, message))
+            self._refuse(link.row, "duplicate_of" if link.kind == DUPLICATE else "relations",
+                         message)  # fmt: skip
         self.waiting = []
-        self._refuse_chains()
+        self._check_merges()
 
-    def _refuse_chains(self) -> None:
-        """A record merged into one that is itself merged, or that others are merged into,
-        would send readers on from one record to the next (or round in a circle)."""
+    def _check_merges(self) -> None:
+        """A record is merged into a public one that is not itself merged (readers are sent
+        on to it), and not while others are merged into it (they would be sent on again)."""
         merged = list(self.merged)
-        chained = {}
-        for start in range(0, len(merged), CHAIN_CHECKS):
-            chunk = merged[start : start + CHAIN_CHECKS]
-            into_merged = Incident.objects.filter(
-                pk__in=chunk, duplicate_of__duplicate_of__isnull=False
-            ).values_list("pk", "duplicate_of__public_id")
-            for pk, kept in into_merged:
-                chained[pk] = f"{kept} is itself merged into another record."
-            merged_into = Incident.objects.filter(duplicate_of__in=chunk).values_list(
+        for start in range(0, len(merged), MERGE_CHECKS):
+            chunk = merged[start : start + MERGE_CHECKS]
+            kept = Incident.objects.filter(pk__in=chunk, duplicate_of__isnull=False).values_list(
+                "pk",
+                "duplicate_of__public_id",
+                "duplicate_of__status",
+                "duplicate_of__duplicate_of",
+            )
+            for pk, public_id, status, merged_into in kept:
+                if status not in PUBLIC_STATUSES:
+                    message = (
+                        f"{public_id} is not public ({status}): a record is merged only into a "
+                        "published or retracted one."
+                    )
+                    self._refuse(self.merged[pk], "duplicate_of", message)
+                elif merged_into is not None:
+                    message = f"{public_id} is itself merged into another record."
+                    self._refuse(self.merged[pk], "duplicate_of", message)
+            merged_into_them = Incident.objects.filter(duplicate_of__in=chunk).values_list(
                 "duplicate_of", "public_id"
             )
-            for pk, duplicate in merged_into:
-                chained.setdefault(pk, f"{duplicate} is merged into this record.")
-        for pk, message in chained.items():
-            problem = f"{message} Merge in the admin, which moves merged records along."
-            self.report.problems.append(
-                Problem(self.merged[pk], self.column_of("duplicate_of"), problem)
-            )
-        # Written without the link (when bad rows are skipped) rather than in a chain.
-        Incident.objects.filter(pk__in=chained).update(duplicate_of=None)
+            for pk, duplicate in merged_into_them:
+                message = (
+                    f"{duplicate} is merged into this record: merge it in the admin, which "
+                    "moves such records along."
+                )
+                self._refuse(self.merged[pk], "duplicate_of", message)
+        for pk, duplicate in Incident.objects.filter(
+            duplicate_of__in=list(self.unpublished)
+        ).values_list("duplicate_of", "public_id"):
+            message = f"{duplicate} is merged into this record, which must stay public."
+            self._refuse(self.unpublished[pk], "status", message)
 
-    def _problem(self, link: Link, message: str) -> Problem:
-        column = "duplicate_of" if link.kind == DUPLICATE else "relations"
-        return Problem(link.row, self.column_of(column), message)
-
-
-def refusal(kept: Target, public_id: str) -> str:
-    """Why a record cannot be merged into `kept`, or nothing."""
-    if kept.status not in PUBLIC_STATUSES:
-        return (
-            f"{public_id} is not public ({kept.status}): a record is merged only into a "
-            "published or retracted one."
-        )
-    if kept.merged:
-        return f"{public_id} is itself merged into another record."
-    return ""
+    def _refuse(self, row: int, field: str, message: str) -> None:
+        """A problem found after its row was written: nothing can be written."""
+        self.refused_late = True
+        self.report.problems.append(Problem(row, self.column_of(field), message))
 
 
 def constraint_message(model: type[Model], name: str) -> str:

@@ -25,6 +25,7 @@ class ImportReport:
     unchanged: int = 0  # rows that match a stored incident and change nothing
     skipped: int = 0
     written: bool = False
+    must_fix: bool = False  # problems that skipping bad rows cannot leave out
     problems: list[Problem] = field(default_factory=list)
     created_actors: list[str] = field(default_factory=list)
     created_places: list[str] = field(default_factory=list)
@@ -39,6 +40,11 @@ class ImportReport:
             outcome = "Dry run: nothing was written."
         elif self.written:
             outcome = "Written."
+        elif self.must_fix:
+            outcome = (
+                "Nothing was written: some rows below link to records in a way found wrong "
+                "only once the whole file was read; fix them (skipping bad rows cannot)."
+            )
         else:
             outcome = "Nothing was written: fix the rows below, or skip bad rows."
         return (

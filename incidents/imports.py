@@ -124,7 +124,9 @@ def import_incidents(
                 if progress:
                     progress(report.rows)
             importer.finish()
-            failed = report.problems and not skip_bad_rows
+            # Rows that links found wrong only at the end are written: no skipping them.
+            report.must_fix = importer.links.refused_late
+            failed = report.must_fix or (report.problems and not skip_bad_rows)
             if dry_run or failed:
                 raise _Rollback
             report.written = True
@@ -146,8 +148,12 @@ def read_row(preset: Preset, row: dict[str, str], number: int) -> tuple[Imported
     imported = ImportedIncident(row=number)
     problems = []
     for column in preset.columns:
+        text = cell_text(row, column.name)
+        if "\x00" in text:  # no database stores it in text, and no one types it
+            problems.append(Problem(number, column.name, "Holds a NUL character."))
+            continue
         try:
-            column.read(imported, cell_text(row, column.name))
+            column.read(imported, text)
         except (CellError, ValidationError, ValueError) as error:
             problems.append(Problem(number, column.name, _message(error)))
     return imported, problems
@@ -771,7 +777,7 @@ class _Importer:
         # A merge the file records is written with the row when the kept record is stored,
         # after it otherwise (see import_links); an import never undoes one.
         if imported.duplicate_of in named:
-            incident.duplicate_of_id = named[imported.duplicate_of].pk
+            incident.duplicate_of_id = named[imported.duplicate_of]
         incident.changed_fields = set()
         if incident.pk:
             # Only what the file changed is written back.

@@ -3,10 +3,13 @@
 An import remembers, for the whole file, every id its rows gave and every stored record they
 matched, with the first row that did: a repeat is a problem, not a second update. Millions of
 rows would take hundreds of megabytes of Python dicts; a temporary table holds them instead,
-read and extended once per batch.
+read and extended once per batch. Keys are stored as digests: an id may be as long as a bad
+file makes it, and an index takes only so much.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 from django.db import connections
 
@@ -31,6 +34,11 @@ class Seen:
         first row that did; the others are remembered as given by their rows."""
         if not keys:
             return {}
+        key_of = {_digest(key): key for key in keys}
+        rows = {digest: keys[key] for digest, key in key_of.items()}
+        return {key_of[digest]: row for digest, row in self._first_rows(rows).items()}
+
+    def _first_rows(self, keys: dict[str, int]) -> dict[str, int]:
         listed = list(keys)
         with self.connection.cursor() as cursor:
             if self.connection.vendor == "postgresql":
@@ -63,3 +71,7 @@ class Seen:
     def close(self) -> None:
         with self.connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+
+
+def _digest(key: str) -> str:
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()

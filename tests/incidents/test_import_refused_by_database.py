@@ -111,3 +111,22 @@ def test_a_row_the_database_refuses_while_copying_raises_djangos_integrity_error
 
     with pytest.raises(IntegrityError), transaction.atomic():
         bulk_writes.insert([twin])
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("1" * 3000, "at most 60 characters"),  # longer than an index entry may be
+        ("2016\x00", "NUL character"),  # which no database stores in text
+    ],
+)
+def test_an_id_no_database_could_hold_is_reported_on_its_row(cell, message):
+    rows = ged_rows(2)
+    rows[1]["id"] = cell
+
+    report = import_incidents(as_csv(rows), UCDP)
+
+    [problem] = report.problems
+    assert (problem.row, problem.column) == (3, "id")
+    assert message in problem.message
+    assert not Incident.objects.exists()

@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from incidents import imports
 from incidents.exports import export_chunks
 from incidents.imports import import_incidents
 from incidents.merging import merge
@@ -28,6 +29,11 @@ EXPORT_URL = "/api/v1/incidents/export/"
 
 def rows_of(text: str) -> dict[str, dict[str, str]]:
     return {row["public_id"]: row for row in csv.DictReader(io.StringIO(text))}
+
+
+def staff_export() -> str:
+    everything = Incident.objects.order_by("public_id")
+    return "".join(export_chunks(everything, NATIVE, "csv", links_to=Incident.objects.all()))
 
 
 def relations() -> set[tuple[str, str, str]]:
@@ -186,16 +192,7 @@ def test_a_record_is_not_merged_into_a_draft(seeded, editor, kept_later_in_the_f
     duplicate = retracted_as_duplicate_of(rows.pop("SYR-2022-00002"), draft.public_id)
     file_rows = [duplicate]
     if kept_later_in_the_file:
-        draft_row = rows_of(
-            "".join(
-                export_chunks(
-                    Incident.objects.filter(pk=draft.pk),
-                    NATIVE,
-                    "csv",
-                    links_to=Incident.objects.all(),
-                )
-            )
-        )[draft.public_id]
+        draft_row = rows_of(staff_export())[draft.public_id]
         Incident.objects.filter(pk=draft.pk).delete()
         file_rows.append(draft_row)
 
@@ -218,13 +215,16 @@ def test_merges_into_each_other_or_into_a_merged_record_are_refused(seeded, edit
 
     report = import_incidents(as_csv(file_rows), NATIVE, user=editor, skip_bad_rows=True)
 
-    assert sorted((p.row, p.column) for p in report.problems) == [
+    assert {(p.row, p.column) for p in report.problems} == {
         (2, "duplicate_of"),
         (3, "duplicate_of"),
         (4, "duplicate_of"),
-    ]
+    }
     assert "itself merged" in " ".join(p.message for p in report.problems)
-    assert not Incident.objects.filter(duplicate_of__isnull=False).exists()  # no chain left
+    # Found once the rows were written: skipping them cannot help, so nothing is written.
+    assert (report.written, report.must_fix) == (False, True)
+    assert "skipping bad rows cannot" in report.summary()
+    assert not Incident.objects.filter(duplicate_of__isnull=False).exists()
 
 
 def test_merging_into_a_record_others_are_merged_into_is_refused(merged, editor):
@@ -291,3 +291,39 @@ def test_a_link_to_a_row_that_failed_says_so(seeded):
     messages = {(p.row, p.column): p.message for p in report.problems}
     assert messages.keys() == {(7, "date_start"), (answer, "relations")}
     assert "nor in a row of this file that could be written" in messages[(answer, "relations")]
+
+
+def test_a_refused_merge_leaves_the_merges_already_stored(merged, editor):
+    duplicate, kept = merged
+    rows = rows_of(native_export())
+    # The kept record, merged in its turn while the duplicate still points at it.
+    rows[kept] = retracted_as_duplicate_of(rows[kept], "SYR-2022-00001")
+
+    report = import_incidents(as_csv(list(rows.values())), NATIVE, user=editor, skip_bad_rows=True)
+
+    assert [p.column for p in report.problems] == ["duplicate_of"]
+    assert not report.written
+    assert Incident.objects.get(public_id=duplicate).duplicate_of.public_id == kept
+    assert Incident.objects.get(public_id=kept).status == "published"
+
+
+@pytest.mark.parametrize("batch_size", [1, 5000])
+def test_a_merge_is_judged_by_what_the_whole_file_writes(seeded, monkeypatch, batch_size):
+    monkeypatch.setattr(imports, "BATCH_SIZE", batch_size)
+    kept = seeded["1"]
+    rows = rows_of(staff_export())
+    kept_row = rows[kept.public_id]
+    duplicate_row = retracted_as_duplicate_of(rows["SYR-2022-00002"], kept.public_id)
+    Incident.objects.filter(pk=kept.pk).update(status="draft")
+
+    published_first = import_incidents(as_csv([{**kept_row, "status": "published"},
+                                               duplicate_row]), NATIVE)  # fmt: skip
+    unpublished_after = import_incidents(
+        as_csv([duplicate_row, {**kept_row, "status": "draft"}]), NATIVE
+    )
+
+    assert published_first.problems == [] and published_first.written
+    assert [p.row for p in unpublished_after.problems] == [3]
+    assert "must stay public" in unpublished_after.problems[0].message
+    assert not unpublished_after.written
+    assert Incident.objects.get(pk=kept.pk).status == "published"
