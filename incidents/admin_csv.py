@@ -99,7 +99,7 @@ def import_view(model_admin, request: HttpRequest) -> HttpResponse:
             default_storage.delete(stored)
             form.add_error("file", "The file is not UTF-8 text; save it as CSV UTF-8 and retry.")
         else:
-            if report.problems and not options["skip_bad_rows"]:
+            if report.must_fix or (report.problems and not options["skip_bad_rows"]):
                 default_storage.delete(stored)  # it cannot be confirmed as it is
                 stored = ""
             context.update(report=report, stored=stored, options=options)

@@ -68,16 +68,20 @@ class Links:
 
     @staticmethod
     def problems(incident: Incident, imported, targets: dict[str, int]) -> dict:
-        """{field: messages} for the links of a row that the model's rules refuse, as far as
-        the row itself tells."""
+        """{field: messages} for the links of a row that the rules refuse, as far as the row
+        itself tells (the merge is written after the row, where the model cannot see it)."""
         found: dict[str, list[str]] = {}
-        if imported.duplicate_of and imported.duplicate_of not in targets:
-            # Written further down the file: the model's own rules cannot see the link yet.
-            if imported.duplicate_of == incident.public_id:
-                found["duplicate_of"] = ["A record cannot duplicate itself."]
-            elif incident.status != Status.RETRACTED:
-                message = constraint_message(Incident, "incident_duplicate_is_retracted")
-                found["duplicate_of"] = [message]
+        stored = incident.stored_duplicate_of
+        if imported.duplicate_of == incident.public_id and imported.duplicate_of:
+            found["duplicate_of"] = ["A record cannot duplicate itself."]
+        elif imported.duplicate_of and incident.status != Status.RETRACTED:
+            message = constraint_message(Incident, "incident_duplicate_is_retracted")
+            found["duplicate_of"] = [message]
+        elif imported.duplicate_of and stored and stored != targets.get(imported.duplicate_of):
+            found["duplicate_of"] = [
+                "Already merged into another record: an import does not move a merge "
+                "(retract and merge again in the admin)."
+            ]
         if incident.public_id and any(
             public_id == incident.public_id for _, public_id in imported.relations
         ):
@@ -95,11 +99,11 @@ class Links:
             unchanged = not incident.changed
             if incident.stored_status in PUBLIC_STATUSES and incident.status not in PUBLIC_STATUSES:
                 self.unpublished[incident.pk] = imported.row
-            if imported.duplicate_of in targets:  # written with the row
-                # A row that restates a stored merge leaves it to the rules it was made by.
-                if incident.restored or "duplicate_of_id" in incident.changed_fields:
-                    self.merged[incident.pk] = imported.row
-            elif imported.duplicate_of:
+            # A row that restates a stored merge leaves it to the rules it was made by.
+            restated = incident.stored_duplicate_of is not None and (
+                incident.stored_duplicate_of == targets.get(imported.duplicate_of)
+            )
+            if imported.duplicate_of and not restated:
                 self.merged[incident.pk] = imported.row
                 self.waiting.append(
                     Link(imported.row, incident.pk, DUPLICATE, imported.duplicate_of, unchanged)
@@ -115,6 +119,15 @@ class Links:
         self._write(ready, stored)
 
     def _write(self, links: list[Link], stored: dict[str, int]) -> None:
+        # A new record may name the public id it was just given.
+        for link in [link for link in links if stored[link.public_id] == link.incident]:
+            if link.kind == DUPLICATE:
+                self._refuse(link.row, "duplicate_of", "A record cannot duplicate itself.")
+                del self.merged[link.incident]
+            else:
+                message = constraint_message(IncidentRelation, "incident_relation_not_self")
+                self._refuse(link.row, "relations", message)
+            links.remove(link)
         merges = {link.incident: stored[link.public_id] for link in links if link.kind == DUPLICATE}
         wanted = {
             (link.incident, stored[link.public_id], link.kind)

@@ -36,15 +36,18 @@ class ImportReport:
         return not self.problems
 
     def summary(self) -> str:
-        if self.dry_run:
+        late = (
+            "some rows below link to records in a way found wrong only once the whole file "
+            "was read; fix them (skipping bad rows cannot)."
+        )
+        if self.dry_run and self.must_fix:
+            outcome = f"Dry run: nothing was written, and importing would write nothing: {late}"
+        elif self.dry_run:
             outcome = "Dry run: nothing was written."
         elif self.written:
             outcome = "Written."
         elif self.must_fix:
-            outcome = (
-                "Nothing was written: some rows below link to records in a way found wrong "
-                "only once the whole file was read; fix them (skipping bad rows cannot)."
-            )
+            outcome = f"Nothing was written: {late}"
         else:
             outcome = "Nothing was written: fix the rows below, or skip bad rows."
         return (

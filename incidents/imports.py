@@ -774,10 +774,8 @@ class _Importer:
             "created_at": incident.created_at,
             "updated_at": incident.updated_at,
         }
-        # A merge the file records is written with the row when the kept record is stored,
-        # after it otherwise (see import_links); an import never undoes one.
-        if imported.duplicate_of in named:
-            incident.duplicate_of_id = named[imported.duplicate_of]
+        # A merge the file records is written after the row (see import_links).
+        incident.stored_duplicate_of = before.get("duplicate_of_id")
         incident.changed_fields = set()
         if incident.pk:
             # Only what the file changed is written back.

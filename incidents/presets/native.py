@@ -133,7 +133,19 @@ def _read_json(text: str) -> dict:
         raise CellError("Not a JSON object.") from error
     if not isinstance(value, dict):
         raise CellError("Not a JSON object.")
+    if _holds_nul(value):
+        raise CellError("Holds a NUL character (\\u0000), which no database stores in text.")
     return value
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _public_id(text: str) -> str:

@@ -9,6 +9,8 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -64,15 +66,22 @@ def test_the_native_export_lists_merges_and_relations_by_public_id(merged):
     assert responses  # the coalition's return fire answers the Green Village attack
 
 
-def test_links_survive_a_round_trip_through_an_empty_database(merged):
+@pytest.mark.parametrize(("batch_size", "reversed_rows"), [(5000, False), (1, False), (2, True)])
+def test_links_survive_a_round_trip_through_an_empty_database(
+    merged, monkeypatch, batch_size, reversed_rows
+):
+    monkeypatch.setattr(imports, "BATCH_SIZE", batch_size)
     first = native_export()
     links = relations()
     Incident.objects.update(duplicate_of=None)  # a kept record cannot go while merged into
     empty_database()
+    rows = list(rows_of(first).values())
 
-    report = import_incidents(io.StringIO(first), NATIVE)
+    report = import_incidents(as_csv(rows[::-1] if reversed_rows else rows), NATIVE)
 
     assert report.problems == []
+    # Whatever the order of rows and batches: written, then merged.
+    assert Incident.objects.get(public_id=merged[0]).version == 2
     assert relations() == links
     assert native_export() == first
     duplicate, kept = merged
@@ -327,3 +336,67 @@ def test_a_merge_is_judged_by_what_the_whole_file_writes(seeded, monkeypatch, ba
     assert "must stay public" in unpublished_after.problems[0].message
     assert not unpublished_after.written
     assert Incident.objects.get(pk=kept.pk).status == "published"
+
+
+def test_a_new_record_cannot_link_to_the_id_it_is_given(seeded):
+    rows = rows_of(native_export())
+    # The seed's Syrian records are SYR-2022-00001 and 2: a new one is given SYR-2022-00003.
+    new = {**rows["SYR-2022-00001"], "public_id": "", "dataset_event_id": "new"}
+    new["relations"] = "response to SYR-2022-00003"
+
+    report = import_incidents(as_csv([new]), NATIVE)
+
+    [problem] = report.problems
+    assert (problem.row, problem.column) == (2, "relations")
+    assert "itself" in problem.message
+    assert not report.written and report.must_fix
+
+
+def test_a_merge_is_not_moved_by_an_import(merged, editor):
+    duplicate, kept = merged
+    rows = rows_of(native_export())
+    rows[duplicate]["duplicate_of"] = "SYR-2022-00001"
+
+    report = import_incidents(as_csv(list(rows.values())), NATIVE, user=editor)
+
+    [problem] = report.problems
+    assert "does not move a merge" in problem.message
+    assert Incident.objects.get(public_id=duplicate).duplicate_of.public_id == kept
+
+
+def test_a_dry_run_says_when_skipping_bad_rows_cannot_help(
+    seeded, editor_client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    rows = rows_of(native_export())
+    rows["SYR-2022-00002"]["relations"] = "response to SYR-2031-00009"
+    text = as_csv(list(rows.values())).getvalue()
+
+    preview = editor_client.post(
+        "/admin/incidents/incident/import/",
+        {
+            "file": SimpleUploadedFile("links.csv", text.encode()),
+            "layout": "native",
+            "create_missing": "on",
+            "skip_bad_rows": "on",
+        },
+    )
+    page = preview.content.decode()
+    assert "importing would write nothing" in page
+    assert "Import this file" not in page
+    file = tmp_path / "links.csv"
+    file.write_text(text)
+    with pytest.raises(CommandError, match="cannot be imported"):
+        call_command("import_incidents", str(file), "--format", "native", "--dry-run",
+                     "--skip-bad-rows", stdout=io.StringIO(), stderr=io.StringIO())  # fmt: skip
+
+
+def test_a_nul_character_written_as_json_is_reported(seeded):
+    rows = rows_of(native_export())
+    rows["SYR-2022-00001"]["dataset_fields"] = '{"note": "a\\u0000b"}'
+
+    report = import_incidents(as_csv(list(rows.values())), NATIVE)
+
+    [problem] = report.problems
+    assert problem.column == "dataset_fields" and "NUL character" in problem.message
+    assert not report.written

@@ -54,6 +54,8 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if report.problems and not report.written and not dry_run:
             raise CommandError("Import refused; nothing was written.")
+        if dry_run and report.must_fix:
+            raise CommandError("This file cannot be imported as it is; fix the rows above.")
 
     def _user(self, username: str):
         User = get_user_model()
