@@ -469,21 +469,32 @@ class _Importer:
         self.links.written(self._save(valid), named)
 
     def _without_repeats(self, rows: list[tuple[int, ImportedIncident]]) -> list:
-        """A row whose id an earlier row of the file had is a problem, not an update."""
+        """A row whose id an earlier row of the file had is a problem, not an update; so is
+        a row whose public id the import gave an earlier row's new record."""
         first_row_of: dict[str, int] = {}  # id → the first row of this batch that had it
         for number, imported in reversed(rows):
             key = imported.public_id or imported.event_id
             if key:
                 first_row_of[f"id:{key}"] = number
         first_row_of.update(self.seen.first_rows(first_row_of))
+        given = self.seen.rows_of(
+            f"given:{imported.public_id}" for _, imported in rows if imported.public_id
+        )
         kept = []
         for number, imported in rows:
             key = imported.public_id or imported.event_id
             first = first_row_of.get(f"id:{key}", number) if key else number
-            if first == number:
+            if first != number:
+                message = f"Row {first} already has the id “{key}”."
+            elif f"given:{imported.public_id}" in given:
+                message = (
+                    f"The import gave “{key}” to the new record of row "
+                    f"{given[f'given:{imported.public_id}']}: put rows without a public id "
+                    "after the rows that have one, or give every row its id."
+                )
+            else:
                 kept.append((number, imported))
                 continue
-            message = f"Row {first} already has the id “{key}”."
             self.report.problems.append(Problem(number, self.preset.columns[0].name, message))
             self.report.skipped += 1
         return kept
@@ -898,7 +909,15 @@ class _Importer:
         for incident in new:
             incident.created_at = now
         stamped = self._keep_timestamps(rows)
+        unnamed = {id(incident) for incident in new if not incident.public_id}
         self._assign_public_ids(new)
+        self.seen.first_rows(
+            {
+                f"given:{incident.public_id}": imported.row
+                for incident, imported in rows
+                if id(incident) in unnamed
+            }
+        )
         # Bulk writes send no signals: what search and provenance derive is written with
         # each row.
         self._derive([*new, *old], related)
@@ -964,8 +983,9 @@ class _Importer:
                     self.highest_public_ids[prefix] = max(highest, number)
                 continue
             by_prefix.setdefault(incident.public_id_prefix(), []).append(incident)
+        # Never an id that a row of the file gives, so far (later ones, see _without_repeats).
         public_ids = _reserve_public_ids(
-            {prefix: len(group) for prefix, group in by_prefix.items()}
+            {prefix: len(group) for prefix, group in by_prefix.items()}, self.highest_public_ids
         )
         for prefix, group in by_prefix.items():
             for incident, public_id in zip(group, public_ids[prefix], strict=True):
@@ -1143,8 +1163,11 @@ def _field_names(attnames: Iterable[str]) -> set[str]:
     return {by_attname[attname] for attname in attnames}
 
 
-def _reserve_public_ids(counts: dict[str, int]) -> dict[str, list[str]]:
-    """PublicIdCounter.reserve for many prefixes at once: three queries, not four each."""
+def _reserve_public_ids(
+    counts: dict[str, int], past: dict[str, int] | None = None
+) -> dict[str, list[str]]:
+    """PublicIdCounter.reserve for many prefixes at once (three queries, not four each),
+    the ids handed out numbered after `past` (prefix → the highest number a file gives)."""
     if not counts:
         return {}
     PublicIdCounter.objects.bulk_create(
@@ -1153,6 +1176,7 @@ def _reserve_public_ids(counts: dict[str, int]) -> dict[str, list[str]]:
     counters = list(PublicIdCounter.objects.select_for_update().filter(prefix__in=counts))
     reserved = {}
     for counter in counters:
+        counter.last = max(counter.last, (past or {}).get(counter.prefix, 0))
         first = counter.last + 1
         counter.last += counts[counter.prefix]
         reserved[counter.prefix] = [

@@ -10,6 +10,7 @@ file makes it, and an index takes only so much.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 from django.db import connections
 
@@ -38,35 +39,48 @@ class Seen:
         rows = {digest: keys[key] for digest, key in key_of.items()}
         return {key_of[digest]: row for digest, row in self._first_rows(rows).items()}
 
-    def _first_rows(self, keys: dict[str, int]) -> dict[str, int]:
-        listed = list(keys)
+    def rows_of(self, keys: Iterable[str]) -> dict[str, int]:
+        """Of `keys`, those that earlier rows gave, with the first row that did."""
+        key_of = {_digest(key): key for key in keys}
+        if not key_of:
+            return {}
         with self.connection.cursor() as cursor:
+            found = self._found(cursor, list(key_of))
+        return {key_of[digest]: row for digest, row in found.items()}
+
+    def _first_rows(self, keys: dict[str, int]) -> dict[str, int]:
+        with self.connection.cursor() as cursor:
+            found = self._found(cursor, list(keys))
+            new = [key for key in keys if key not in found]
             if self.connection.vendor == "postgresql":
-                cursor.execute(
-                    f"SELECT seen_key, first_row FROM {TABLE} WHERE seen_key = ANY(%s)", [listed]
-                )
-                found = dict(cursor.fetchall())
-                new = [key for key in listed if key not in found]
                 cursor.execute(
                     f"INSERT INTO {TABLE} (seen_key, first_row) "
                     "SELECT * FROM unnest(%s::text[], %s::integer[])",
                     [new, [keys[key] for key in new]],
                 )
-                return found
-            found = {}
-            for start in range(0, len(listed), SQLITE_CHUNK):
-                chunk = listed[start : start + SQLITE_CHUNK]
-                cursor.execute(
-                    f"SELECT seen_key, first_row FROM {TABLE} "
-                    f"WHERE seen_key IN ({', '.join(['%s'] * len(chunk))})",
-                    chunk,
+            else:
+                cursor.executemany(
+                    f"INSERT INTO {TABLE} (seen_key, first_row) VALUES (%s, %s)",
+                    [(key, keys[key]) for key in new],
                 )
-                found.update(cursor.fetchall())
-            cursor.executemany(
-                f"INSERT INTO {TABLE} (seen_key, first_row) VALUES (%s, %s)",
-                [(key, keys[key]) for key in listed if key not in found],
-            )
             return found
+
+    def _found(self, cursor, digests: list[str]) -> dict[str, int]:
+        if self.connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT seen_key, first_row FROM {TABLE} WHERE seen_key = ANY(%s)", [digests]
+            )
+            return dict(cursor.fetchall())
+        found = {}
+        for start in range(0, len(digests), SQLITE_CHUNK):
+            chunk = digests[start : start + SQLITE_CHUNK]
+            cursor.execute(
+                f"SELECT seen_key, first_row FROM {TABLE} "
+                f"WHERE seen_key IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            found.update(cursor.fetchall())
+        return found
 
     def close(self) -> None:
         with self.connection.cursor() as cursor:
