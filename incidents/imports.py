@@ -447,9 +447,7 @@ class _Importer:
                 rows.append((number, imported))
         existing = self._existing_incidents([imported for _, imported in rows])
         named = self.links.targets([imported for _, imported in rows])
-        built = [
-            (number, imported, self._build(imported, existing, named)) for number, imported in rows
-        ]
+        built = [(number, imported, self._build(imported, existing)) for number, imported in rows]
         again = self._matched_again([(number, incident) for number, _, incident in built])
         valid = []
         for number, imported, incident in built:
@@ -753,9 +751,7 @@ class _Importer:
             found.setdefault(f"event:{incident.public_id}", incident)
         return found
 
-    def _build(
-        self, imported: ImportedIncident, existing: dict[str, Incident], named: dict[str, int]
-    ) -> Incident:
+    def _build(self, imported: ImportedIncident, existing: dict[str, Incident]) -> Incident:
         key = imported.public_id or f"event:{imported.event_id}"
         incident = existing.get(key) if (imported.public_id or imported.event_id) else None
         if incident is None:
