@@ -162,6 +162,15 @@ def _set_duplicate_of(imported: ImportedIncident, text: str) -> None:
     imported.duplicate_of = _public_id(text.upper())
 
 
+def _readable_relations(incident: Incident) -> list:
+    """The relations exports.with_export_columns fetched for the reader: never all of them,
+    which could name drafts (a caller that forgot `links_to` fails here, and leaks nothing)."""
+    try:
+        return list(incident._prefetched_objects_cache["relations_from"])
+    except (AttributeError, KeyError) as error:
+        raise LookupError("Relations are exported only as fetched for the reader.") from error
+
+
 def _relation_line(relation) -> str:
     return f"{relation.kind} {relation.to_incident.public_id}"
 
@@ -266,7 +275,7 @@ COLUMNS = [
     ),
     Column(
         "relations",
-        lambda i: join_lines(_relation_line(r) for r in related(i, "relations_from")),
+        lambda i: join_lines(_relation_line(r) for r in _readable_relations(i)),
         _read_relations,
         optional=True,
     ),

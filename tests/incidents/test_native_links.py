@@ -400,3 +400,12 @@ def test_a_nul_character_written_as_json_is_reported(seeded):
     [problem] = report.problems
     assert problem.column == "dataset_fields" and "NUL character" in problem.message
     assert not report.written
+
+
+def test_relations_are_never_written_unless_fetched_for_a_reader(seeded):
+    from incidents.exports import csv_lines, with_export_columns
+
+    unfiltered = with_export_columns(Incident.objects.all())  # no `links_to`: no reader
+
+    with pytest.raises(LookupError, match="fetched for the reader"):
+        "".join(csv_lines(unfiltered, NATIVE.columns))
