@@ -36,12 +36,13 @@ def taken_dataset_id(rows):
     second["dataset"], second["dataset_event_id"] = first["dataset"], first["dataset_event_id"]
 
 
-def test_a_dataset_event_id_another_incident_holds_is_reported_on_its_row(seeded):
-    def edit(rows):
-        taken_dataset_id(rows)
-        rows[2]["title"] = "Renamed by the file"
+def renamed_with_a_taken_id(rows):
+    taken_dataset_id(rows)
+    rows[2]["title"] = "Renamed by the file"
 
-    report = import_incidents(edited_export(edit), NATIVE, skip_bad_rows=True)
+
+def test_a_dataset_event_id_another_incident_holds_is_reported_on_its_row(seeded):
+    report = import_incidents(edited_export(renamed_with_a_taken_id), NATIVE, skip_bad_rows=True)
 
     assert [problem.row for problem in report.problems] == [3]
     assert "dataset" in str(report.problems[0]).lower()
@@ -50,11 +51,7 @@ def test_a_dataset_event_id_another_incident_holds_is_reported_on_its_row(seeded
 
 
 def test_without_skipping_nothing_is_written(seeded):
-    def edit(rows):
-        taken_dataset_id(rows)
-        rows[2]["title"] = "Renamed by the file"
-
-    report = import_incidents(edited_export(edit), NATIVE)
+    report = import_incidents(edited_export(renamed_with_a_taken_id), NATIVE)
 
     assert [problem.row for problem in report.problems] == [3]
     assert not report.written
