@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class TimeStampedModel(models.Model):
@@ -12,6 +13,29 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AuditTrail(HistoricalRecords):
+    """django-simple-history's versions of a model, indexed to find a record's versions.
+
+    simple_history copies every index of the model into the history table: foreign keys,
+    unique and indexed fields. Those serve queries on current records, not on versions, and
+    each one costs every write: an import writes a version of every record it touches.
+    The versions keep an index on the record's id (and on `indexed`, the fields whose
+    versions are looked up by, such as a citation's incident) besides the history's own
+    (id of the version, date, user).
+    """
+
+    def __init__(self, *args, indexed: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indexed = indexed
+
+    def copy_fields(self, model):
+        fields = super().copy_fields(model)
+        for field in fields.values():
+            if field.name != model._meta.pk.name and field.name not in self.indexed:
+                field.db_index = False
+        return fields
 
 
 def check_constraint(condition: models.Q, *, name: str, message: str) -> models.CheckConstraint:

@@ -3,10 +3,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from core import validators
 from core.models import (
+    AuditTrail,
     ConstraintMessagesOnFields,
     TimeStampedModel,
     check_constraint,
@@ -56,7 +56,7 @@ class Location(ConstraintMessagesOnFields, TimeStampedModel):
         "Wikidata id", max_length=20, blank=True, validators=[validators.wikidata_id]
     )
 
-    history = HistoricalRecords()
+    history = AuditTrail()
 
     constraint_fields = {
         "location_latitude_range": "latitude",

@@ -17,8 +17,10 @@ import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
-from django.db.models import Field, Model
+from django.db.models import F, Field, Model
+from django.db.models.lookups import In
 
 BATCH_SIZE = 5000
 
@@ -138,6 +140,26 @@ def id_chunks(connection, column: str, ids: list[int], other_params: int = 0) ->
     for start in range(0, len(ids), per_statement):
         chunk = ids[start : start + per_statement]
         yield chunk, f"{column} IN ({', '.join(['%s'] * len(chunk))})"
+
+
+def among(field: str, values: Iterable[Any]) -> In:
+    """A filter: `field` is one of `values` (`Model.objects.filter(among("public_id", ids))`).
+
+    `field__in`, except that on PostgreSQL the values travel as one array, for the reason
+    id_chunks gives: a batch looks records up by thousands of ids at a time.
+    """
+    return _AnyOf(F(field), list(values))
+
+
+class _AnyOf(In):
+    def as_postgresql(self, compiler, connection):
+        values = [value for value in dict.fromkeys(self.rhs) if value is not None]
+        if not values:
+            raise EmptyResultSet
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        field = self.lhs.output_field
+        values = [field.get_db_prep_value(value, connection, prepared=False) for value in values]
+        return f"{lhs} = ANY(%s)", (*lhs_params, values)
 
 
 def reserve_ids(model: type[Model], count: int) -> list[int]:

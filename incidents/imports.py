@@ -556,20 +556,20 @@ class _Importer:
         if not self.preset.dataset:
             return {}
         event_ids = {imported.event_id for imported in rows if imported.event_id}
-        records = Incident.objects.filter(public_id__in=event_ids).exclude(
+        records = Incident.objects.filter(bulk_writes.among("public_id", event_ids)).exclude(
             dataset=self.preset.dataset
         )
         found = {incident.public_id: incident for incident in records.only("public_id")}
         if found:  # the dataset's own events keep their ids, even one written like a public id
             for event_id in Incident.objects.filter(
-                dataset=self.preset.dataset, dataset_event_id__in=found
+                bulk_writes.among("dataset_event_id", found), dataset=self.preset.dataset
             ).values_list("dataset_event_id", flat=True):
                 del found[event_id]
         return found
 
     def _exported_rows(self, pks: list[int]) -> dict[int, dict[str, str]]:
         """The cells the preset's export writes for these incidents."""
-        incidents = list(with_export_columns(Incident.objects.filter(pk__in=pks)))
+        incidents = list(with_export_columns(Incident.objects.filter(bulk_writes.among("pk", pks))))
         text = "".join(csv_lines(incidents, self.preset.columns))
         return dict(zip([i.pk for i in incidents], csv.DictReader(io.StringIO(text)), strict=True))
 
@@ -652,15 +652,19 @@ class _Importer:
     def _load_known(self, rows: list[ImportedIncident]) -> None:
         """Fetch the batch's existing actors, places and sources in three queries."""
         places = [spec for row in rows for spec in (row.location, row.origin_location) if spec]
-        for place in Location.objects.filter(name__in={spec.name for spec in places}):
+        for place in Location.objects.filter(
+            bulk_writes.among("name", {spec.name for spec in places})
+        ):
             self.known["place"].setdefault(_key("place", place), place)
         names = {spec.name for row in rows for spec in row.actors} - set(self.known["actor"])
-        for actor in Actor.objects.filter(name__in=names):
+        for actor in Actor.objects.filter(bulk_writes.among("name", names)):
             self.known["actor"][actor.name] = actor
         specs = [citation.source for row in rows for citation in row.citations]
         urls = {spec.url for spec in specs if spec.url}
         titles = {spec.title for spec in specs if not spec.url}
-        known = Source.objects.filter(Q(url__in=urls) | Q(title__in=titles, url="")).order_by("id")
+        known = Source.objects.filter(
+            bulk_writes.among("url", urls) | Q(bulk_writes.among("title", titles), url="")
+        ).order_by("id")
         for source in known:
             self.known["source"].setdefault(_key("source", source), source)
 
@@ -738,16 +742,19 @@ class _Importer:
         # version it read.
         incidents = Incident.objects.select_for_update().defer("search_document", "search_vector")
         found = {
-            incident.public_id: incident for incident in incidents.filter(public_id__in=public_ids)
+            incident.public_id: incident
+            for incident in incidents.filter(bulk_writes.among("public_id", public_ids))
         }
         found.update(
             (f"event:{incident.dataset_event_id}", incident)
             for incident in incidents.filter(
-                dataset=self.preset.dataset, dataset_event_id__in=event_ids
+                bulk_writes.among("dataset_event_id", event_ids), dataset=self.preset.dataset
             )
         )
         # A row may name one of the dataset's events by the public id Tessera gave it.
-        for incident in incidents.filter(dataset=self.preset.dataset, public_id__in=event_ids):
+        for incident in incidents.filter(
+            bulk_writes.among("public_id", event_ids), dataset=self.preset.dataset
+        ):
             found.setdefault(f"event:{incident.public_id}", incident)
         return found
 
@@ -1013,7 +1020,9 @@ class _Related:
         self.stored_participants = _stored(IncidentActor, PARTICIPANT_FIELDS, stored_ids)
         self.stored_citations = _stored(Citation, CITATION_FIELDS, stored_ids)
         self.stored_tags: dict[int, list] = {}
-        tagged = Incident.tags.through.objects.filter(incident_id__in=stored_ids).order_by("pk")
+        tagged = Incident.tags.through.objects.filter(
+            bulk_writes.among("incident_id", stored_ids)
+        ).order_by("pk")
         for incident_id, tag_id in tagged.values_list("incident_id", "tag_id"):
             self.stored_tags.setdefault(incident_id, []).append(tag_id)
 
@@ -1116,7 +1125,7 @@ def _stored(
     """(id, `fields`) of the stored rows of `model` for each incident, in the order they were
     written."""
     stored: dict[int, list] = {}
-    rows = model.objects.filter(incident_id__in=incident_ids).order_by("pk")
+    rows = model.objects.filter(bulk_writes.among("incident_id", incident_ids)).order_by("pk")
     for pk, incident_id, *values in rows.values_list("pk", "incident_id", *fields):
         content = tuple(tuple(value) if isinstance(value, list) else value for value in values)
         stored.setdefault(incident_id, []).append((pk, content))

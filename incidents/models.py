@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Upper
-from simple_history.models import HistoricalRecords
 
 from core import validators
 from core.models import (
+    AuditTrail,
     ConstraintMessagesOnFields,
     TimeStampedModel,
     check_constraint,
@@ -92,7 +92,7 @@ class Actor(TimeStampedModel):
     )
     ucdp_id = models.PositiveIntegerField("UCDP actor id", null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = AuditTrail()
 
     class Meta:
         ordering = ["name"]
@@ -154,7 +154,7 @@ class Source(TimeStampedModel):
     # of the first publication. Written by incidents.provenance.
     independence_key = models.CharField(max_length=30, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = AuditTrail()
 
     class Meta:
         ordering = ["-published_at", "title"]
@@ -357,7 +357,7 @@ class Incident(ConstraintMessagesOnFields, TimeStampedModel):
     )
 
     objects = IncidentQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_document", "search_vector"])
+    history = AuditTrail(excluded_fields=["search_document", "search_vector"])
 
     constraint_fields = {
         "incident_dates_ordered": "date_end",
@@ -502,7 +502,7 @@ class IncidentActor(models.Model):
     )
     side = models.CharField(max_length=1, choices=Side.choices, blank=True)
 
-    history = HistoricalRecords()
+    history = AuditTrail(indexed=("incident",))
 
     class Meta:
         verbose_name = "actor in incident"
@@ -543,7 +543,7 @@ class Citation(models.Model):
     )
     stance = models.CharField(max_length=12, choices=Stance.choices, default=Stance.SUPPORTS)
 
-    history = HistoricalRecords()
+    history = AuditTrail(indexed=("incident",))
 
     class Meta:
         ordering = ["incident", "id"]
@@ -568,7 +568,7 @@ class IncidentRelation(models.Model):
     to_incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="relations_to")
     kind = models.CharField(max_length=16, choices=RelationKind.choices)
 
-    history = HistoricalRecords()
+    history = AuditTrail(indexed=("from_incident", "to_incident"))
 
     class Meta:
         constraints = [

@@ -293,3 +293,22 @@ def test_versions_of_a_deleted_incident_cannot_be_reverted_to(editor_client):
     incident.delete()
 
     assert editor_client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("model", "found_by"),
+    [(Incident, {("id",)}), (IncidentActor, {("id",), ("incident_id",)})],
+)
+def test_versions_are_indexed_only_to_find_a_records_versions(model, found_by):
+    """Every index costs every write, and an import writes a version of each record it
+    touches: the versions keep the indexes that find a record's versions (and who changed
+    what, when), not copies of the model's own."""
+    table = model.history.model._meta.db_table
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    indexed = {
+        tuple(constraint["columns"])
+        for constraint in constraints.values()
+        if constraint["index"] and not constraint["primary_key"]
+    }
+    assert indexed == found_by | {("history_date",), ("history_user_id",)}
