@@ -12,12 +12,17 @@ from pathlib import PurePosixPath
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from rest_framework.exceptions import ValidationError
 
+from incidents.api.serializers import ExportOptions
 from incidents.exports import streamed_incidents
 from incidents.imports import import_incidents
 from incidents.models import Incident
@@ -31,16 +36,22 @@ def export_changelist(model_admin, request: HttpRequest) -> HttpResponse:
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     request.GET = request.GET.copy()
-    preset_name = request.GET.pop("preset", ["native"])[0]
-    if preset_name not in PRESETS:
-        messages.error(request, f"There is no “{preset_name}” layout.")
-        return redirect("admin:incidents_incident_changelist")
-    preset = PRESETS[preset_name]
-    include_all = request.GET.pop("include_all", [""])[0] in ("1", "true")
-    changelist = model_admin.get_changelist_instance(request)
-    incidents = changelist.get_queryset(request)
-    if preset.scope and not include_all:
-        model_admin.message_user(request, preset.scope_note, messages.INFO)
+    layout = {
+        name: request.GET.pop(name)[-1] for name in ("preset", "include_all") if name in request.GET
+    }
+    list_url = reverse("admin:incidents_incident_changelist")
+    try:
+        preset, include_all = ExportOptions.of(layout)
+    except ValidationError as error:
+        for name, problems in error.detail.items():
+            messages.error(request, f"{name}: {' '.join(problems)}")
+        return redirect(list_url)
+    try:
+        incidents = model_admin.get_changelist_instance(request).get_queryset(request)
+    except IncorrectLookupParameters:  # as the list itself answers them
+        return redirect(f"{list_url}?{ERROR_FLAG}=1")
+    if note := preset.export_note(include_all=include_all):
+        model_admin.message_user(request, note, messages.INFO)
     return streamed_incidents(
         preset.export_queryset(incidents, include_all=include_all),
         "csv",
@@ -53,8 +64,13 @@ def export_action(preset_name: str):
     preset = PRESETS[preset_name]
 
     def export_selected(model_admin, request: HttpRequest, queryset) -> HttpResponse:
+        # Rows picked one by one are what the editor wants, whatever the dataset holds; but
+        # a layout that cannot say a record was retracted still leaves it out.
+        chosen = preset.export_queryset(queryset, include_all=True)
+        if note := preset.export_note(include_all=True):
+            model_admin.message_user(request, note, messages.INFO)
         return streamed_incidents(
-            queryset.order_by("-date_start", "-id"),
+            chosen.order_by("-date_start", "-id"),
             "csv",
             preset,
             links_to=Incident.objects.visible_to(request.user),

@@ -23,6 +23,9 @@ from incidents.models import (
     Source,
     Tag,
 )
+from incidents.presets import PRESETS
+from incidents.presets.base import Preset
+from incidents.presets.native import NATIVE
 from incidents.search import refresh_search_documents
 from incidents.taxonomy import Claim
 from incidents.workflow import sees_every_status, transition_errors
@@ -374,6 +377,27 @@ class HistoryEntrySerializer(serializers.Serializer):
 
     def get_change(self, record) -> str:
         return self.CHANGE_NAMES[record.history_type]
+
+
+class ExportOptions(serializers.Serializer):
+    """The query parameters that choose what an export writes; a bad value is refused by name
+    (a misspelt `include_all` must not quietly export less)."""
+
+    preset = serializers.ChoiceField(
+        choices=sorted(PRESETS),
+        default=NATIVE.name,
+        error_messages={"invalid_choice": f"Use one of: {', '.join(sorted(PRESETS))}."},
+    )
+    include_all = serializers.BooleanField(
+        default=False, error_messages={"invalid": "Use 1 or 0 (true or false)."}
+    )
+
+    @classmethod
+    def of(cls, params) -> tuple[Preset, bool]:
+        """(preset, include_all) named by `params`; ValidationError naming a bad one."""
+        options = cls(data=params)
+        options.is_valid(raise_exception=True)
+        return PRESETS[options.validated_data["preset"]], options.validated_data["include_all"]
 
 
 class MergeSerializer(serializers.Serializer):

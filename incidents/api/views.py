@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import HttpResponseBase
+from django.http import HttpResponseBase, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -12,6 +12,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
+from rest_framework.settings import api_settings
 
 from core.api import (
     BRIEF_PARAMETER,
@@ -24,6 +25,7 @@ from core.renderers import STREAMED_FORMATS, CSVRenderer, GeoJSONRenderer
 from incidents.api.serializers import (
     ActorBriefSerializer,
     ActorSerializer,
+    ExportOptions,
     HistoryEntrySerializer,
     IncidentSerializer,
     MergeSerializer,
@@ -36,7 +38,6 @@ from incidents.history import EDITORIAL_FIELDS, with_changes
 from incidents.merging import merge
 from incidents.models import Actor, Incident, Source
 from incidents.presets import PRESETS
-from incidents.presets.native import NATIVE
 from incidents.taxonomy import PUBLIC_STATUSES, Status
 from incidents.workflow import is_editor, sees_every_status
 
@@ -50,6 +51,24 @@ FORMAT_PARAMETER = OpenApiParameter(
     description="`csv` and `geojson` return every matching incident as one download, "
     "without paging; so do `Accept: text/csv` and `Accept: application/geo+json`.",
 )
+
+# An export's layout: the export URL's, and the list's with format=csv or geojson.
+LAYOUT_PARAMETERS = [
+    OpenApiParameter(
+        "preset",
+        OpenApiTypes.STR,
+        enum=sorted(PRESETS),
+        description="Column layout: `native` (every field, re-importable), `acled` or `ucdp` "
+        "(those datasets' columns and codes; they leave out retracted records, having no "
+        "status column). Default `native`.",
+    ),
+    OpenApiParameter(
+        "include_all",
+        OpenApiTypes.BOOL,
+        description="`1` keeps incidents the preset's dataset would not hold (UCDP GED holds "
+        "only events with at least one death).",
+    ),
+]
 
 
 def last_change(incident: Incident) -> str:
@@ -75,7 +94,7 @@ IF_MATCH = OpenApiParameter(
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[FORMAT_PARAMETER]),
+    list=extend_schema(parameters=[FORMAT_PARAMETER, *LAYOUT_PARAMETERS]),
     retrieve=extend_schema(parameters=[FORMAT_PARAMETER]),
     update=extend_schema(parameters=[IF_MATCH]),
     partial_update=extend_schema(parameters=[IF_MATCH]),
@@ -118,12 +137,20 @@ class IncidentViewSet(viewsets.ModelViewSet):
             renderer is not None and renderer.format in STREAMED_FORMATS
         )
 
+    def perform_content_negotiation(self, request: Request, force: bool = False):
+        # DRF answers an unknown ?format= with 404, as if the list were not there.
+        asked = request.query_params.get(api_settings.URL_FORMAT_OVERRIDE)
+        offered = STREAMED_FORMATS if self.action == "export" else self.formats()
+        if asked is not None and asked not in offered and not force:
+            raise ValidationError({"format": [f"Use one of: {', '.join(sorted(offered))}."]})
+        return super().perform_content_negotiation(request, force)
+
+    def formats(self) -> set[str]:
+        return {renderer.format for renderer in self.get_renderers()}
+
     def list(self, request: Request, *args, **kwargs):
         if self.streams():
-            queryset = self.filter_queryset(self.get_queryset())
-            return streamed_incidents(
-                queryset, request.accepted_renderer.format, links_to=self.get_queryset()
-            )
+            return self.exported(request.accepted_renderer.format)
         return super().list(request, *args, **kwargs)
 
     def retrieve(self, request: Request, *args, **kwargs):
@@ -238,19 +265,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter(
-                "preset",
-                OpenApiTypes.STR,
-                enum=sorted(PRESETS),
-                description="Column layout: `native` (every field, re-importable), `acled` "
-                "or `ucdp` (those datasets' columns and codes). Default `native`.",
-            ),
-            OpenApiParameter(
-                "include_all",
-                OpenApiTypes.BOOL,
-                description="`1` keeps incidents the preset's dataset would not hold (UCDP "
-                "GED holds only events with at least one death).",
-            ),
+            *LAYOUT_PARAMETERS,
             OpenApiParameter(
                 "format",
                 OpenApiTypes.STR,
@@ -263,13 +278,12 @@ class IncidentViewSet(viewsets.ModelViewSet):
     @action(detail=False, url_path="export", pagination_class=None)
     def export(self, request: Request):
         """Every incident that matches the filters, streamed as one file, without a row cap."""
-        preset_name = request.query_params.get("preset", NATIVE.name)
-        if preset_name not in PRESETS:
-            raise ValidationError({"preset": [f"Use one of: {', '.join(sorted(PRESETS))}."]})
-        preset = PRESETS[preset_name]
-        include_all = request.query_params.get("include_all") in ("1", "true")
         fmt = request.accepted_renderer.format
-        fmt = fmt if fmt in STREAMED_FORMATS else "csv"
+        return self.exported(fmt if fmt in STREAMED_FORMATS else "csv")
+
+    def exported(self, fmt: str) -> StreamingHttpResponse:
+        """The filtered incidents in the layout the request names (`preset`, `include_all`)."""
+        preset, include_all = ExportOptions.of(self.request.query_params)
         matching = self.filter_queryset(self.get_queryset())
         response = streamed_incidents(
             preset.export_queryset(matching, include_all=include_all),
@@ -277,8 +291,8 @@ class IncidentViewSet(viewsets.ModelViewSet):
             preset,
             links_to=self.get_queryset(),
         )
-        if preset.scope and not include_all:
-            response["Tessera-Export-Note"] = preset.scope_note
+        if note := preset.export_note(include_all=include_all):
+            response["Tessera-Export-Note"] = note
         return response
 
     def finalize_response(self, request: Request, response, *args, **kwargs) -> HttpResponseBase:

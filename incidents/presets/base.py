@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from incidents.models import Incident
+from incidents.taxonomy import Status
 
 
 def related(incident: Incident, name: str) -> list:
@@ -128,12 +129,37 @@ class Preset:
     def header(self) -> list[str]:
         return [column.name for column in self.columns]
 
+    @property
+    def says_status(self) -> bool:
+        """Whether a row says the record's status (a dataset's layout has no such column)."""
+        return "status" in self.header
+
     def export_queryset(
         self, incidents: QuerySet[Incident], *, include_all: bool = False
     ) -> QuerySet[Incident]:
+        """The incidents an export in this layout writes, of those asked for.
+
+        A layout that cannot say a record was retracted (or merged into another) leaves
+        retracted records out: their rows would read as events in force, and a file
+        imported elsewhere would bring them back.
+        """
+        if not self.says_status:
+            incidents = incidents.exclude(status=Status.RETRACTED)
         if self.scope is None or include_all:
             return incidents
         return self.scope(incidents)
+
+    def export_note(self, *, include_all: bool = False) -> str:
+        """What an export in this layout leaves out, in words (empty when nothing)."""
+        notes = []
+        if not self.says_status:
+            notes.append(
+                f"The {self.name} layout has no status column, so retracted and merged "
+                "records are left out."
+            )
+        if self.scope is not None and not include_all:
+            notes.append(self.scope_note)
+        return " ".join(notes)
 
     def column_of_field(self, field_name: str) -> str:
         """The column an analyst should look at when the model refuses `field_name`."""

@@ -97,6 +97,19 @@ def test_admin_export_button_exports_the_filtered_list(editor_client, seeded):
     }
 
 
+@pytest.mark.parametrize(
+    "params",
+    [{"date_start__gte": "notadate"}, {"no_such_field": "1"}, {"include_all": "maybe"}],
+)
+def test_admin_export_with_bad_parameters_goes_back_to_the_list(editor_client, seeded, params):
+    response = editor_client.get(
+        reverse("admin:incidents_incident_export"), {"preset": "native", **params}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:incidents_incident_changelist"))
+
+
 def test_admin_action_exports_the_selected_rows(editor_client, seeded):
     chosen = [seeded["1"].pk, seeded["5"].pk]
 
@@ -125,6 +138,68 @@ def test_export_command_writes_a_filtered_file(tmp_path, seeded):
 def test_export_command_refuses_a_bad_filter(tmp_path):
     with pytest.raises(CommandError, match="date_after"):
         call_command("export_incidents", "--filter", "date_after=soon", "-o", str(tmp_path / "x"))
+
+
+def test_export_command_refuses_a_misspelt_filter_instead_of_exporting_everything(tmp_path):
+    with pytest.raises(CommandError, match="contry"):
+        call_command("export_incidents", "--filter", "contry=IRQ", "-o", str(tmp_path / "x"))
+
+
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"include_all": "maybe", "preset": "ucdp", "format": "csv"}, "include_all"),
+        ({"format": "xml"}, "format"),
+        ({"format": "json"}, "format"),  # an export is a file, not a page
+        ({"preset": "gdelt", "format": "csv"}, "preset"),
+    ],
+)
+def test_bad_export_options_are_refused_by_name(params, named):
+    for url in (EXPORT_URL, "/api/v1/incidents/"):
+        if url != EXPORT_URL and params.get("format") == "json":
+            continue  # the list's own format
+        response = APIClient().get(url, params)
+
+        assert response.status_code == 400, url
+        assert named in response.json()
+
+
+def test_list_downloads_take_the_layout_as_the_export_does(seeded):
+    response = APIClient().get("/api/v1/incidents/", {"format": "csv", "preset": "acled"})
+
+    assert 'filename="tessera-incidents-acled-' in response["Content-Disposition"]
+    assert len(rows := streamed_rows(response)) == 5
+    assert "event_id_cnty" in rows[0]
+
+
+def test_include_all_takes_the_usual_words_for_yes(seeded):
+    response = APIClient().get(EXPORT_URL, {"preset": "ucdp", "include_all": "yes"})
+
+    assert len(streamed_rows(response)) == 5
+
+
+def test_dataset_layouts_leave_out_retracted_and_merged_records_and_say_so(seeded, editor):
+    seeded["1"].status, seeded["1"].retraction_reason = "retracted", "Misdated."
+    seeded["1"].save()
+    client = APIClient()
+    client.force_authenticate(editor)
+    merged = client.post(
+        f"/api/v1/incidents/{seeded['5'].public_id}/merge/", {"into": seeded["4"].public_id}
+    )
+    assert merged.status_code == 200
+    withdrawn = {seeded["1"].public_id, seeded["5"].public_id}
+
+    native = APIClient().get(EXPORT_URL, {"preset": "native"})
+    acled = APIClient().get(EXPORT_URL, {"preset": "acled"})
+    ucdp = APIClient().get(EXPORT_URL, {"preset": "ucdp", "include_all": "1"})
+
+    assert {row["status"] for row in streamed_rows(native) if row["public_id"] in withdrawn} == {
+        "retracted"
+    }
+    assert {row["event_id_cnty"] for row in streamed_rows(acled)}.isdisjoint(withdrawn)
+    assert len(streamed_rows(ucdp)) == 3
+    assert "retracted" in acled["Tessera-Export-Note"]
+    assert "retracted" in ucdp["Tessera-Export-Note"]
 
 
 def test_import_command_dry_run_and_real_run(tmp_path, seeded):
@@ -260,7 +335,7 @@ def test_ucdp_export_leaves_out_deathless_incidents_and_says_so(seeded):
     assert len(streamed_rows(scoped)) == 1  # only the one with a death in its high estimate
     assert "include_all" in scoped["Tessera-Export-Note"]
     assert len(streamed_rows(everything)) == 6
-    assert not everything.has_header("Tessera-Export-Note")
+    assert "include_all" not in everything["Tessera-Export-Note"]
 
 
 def test_a_file_with_a_very_long_name_uploads(editor_client, seeded, settings, tmp_path):

@@ -8,28 +8,53 @@ import pytest
 from geo.models import Location
 from incidents import imports
 from incidents.exports import export_chunks
+from incidents.filters import ORDERINGS
 from incidents.imports import import_incidents
-from incidents.models import Actor, Incident, PublicIdCounter, Source, Tag
+from incidents.models import Actor, Citation, Incident, PublicIdCounter, Source, Tag
 from incidents.presets.native import NATIVE
 
 pytestmark = pytest.mark.django_db
 
 
 def native_export() -> str:
-    return "".join(export_chunks(Incident.objects.order_by("public_id"), NATIVE, "csv"))
+    """The export a researcher gets with ordering=date (oldest first, then in entry order)."""
+    incidents = Incident.objects.order_by(*ORDERINGS["date"])
+    return "".join(export_chunks(incidents, NATIVE, "csv", links_to=Incident.objects.all()))
 
 
 def empty_database() -> None:
+    Incident.objects.update(duplicate_of=None)
     Incident.objects.all().delete()
     for model in (Actor, Source, Location, Tag, PublicIdCounter):
         model.objects.all().delete()
 
 
-def test_native_export_imported_into_an_empty_database_exports_identically(seeded):
+def fill_every_column(seeded) -> None:
+    """Give the seed what it leaves empty, so that every native column carries a value."""
     Incident.objects.filter(public_id="IRQ-2022-00001").update(
         status="retracted", retraction_reason="Misdated: it happened on 4 January."
     )
+    Incident.objects.filter(public_id="IRQ-2022-00003").update(
+        status="retracted", retraction_reason="Same event.", duplicate_of=seeded["4"]
+    )
+    Incident.objects.filter(public_id="SYR-2022-00002").update(
+        violence_type=1, dataset_fields={"ged_id": 41, "note": "two lines\nof it"}
+    )
+    for place in Location.objects.all():
+        place.admin2 = f"{place.name} district"
+        place.save()
+    for source in Source.objects.all():
+        source.url = f"https://example.org/{source.pk}"
+        source.published_at = "2022-01-06"
+        source.save()
+
+
+def test_native_export_imported_into_an_empty_database_exports_identically(seeded):
+    fill_every_column(seeded)
     first = native_export()
+    rows = list(csv.DictReader(io.StringIO(first)))
+    assert len(rows) == 5
+    assert [name for name in rows[0] if not any(row[name] for row in rows)] == []
     empty_database()
 
     report = import_incidents(io.StringIO(first), NATIVE)
@@ -96,12 +121,20 @@ def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_written(seeded):
     rows = fifteen_new_rows(template)
     rows[5]["date_start"] = "2022-13-45"  # file row 7 (the header is row 1)
     rows[10]["event_type"] = "Rocket attack"  # file row 12
-    before = Incident.objects.count()
+    # A good row naming records the database does not hold: they must not be left behind.
+    rows[0].update(
+        location="Brand-new Outpost",
+        actors=rows[0]["actors"].replace("Unidentified Iran-backed militia", "New Brigade"),
+        source_titles="A report nobody has cited yet",
+        tags="a brand-new tag",
+    )
+    written = (Incident, Incident.history.model, Actor, Location, Source, Tag, Citation)
+    before = [model.objects.count() for model in written]
 
     report = import_incidents(io.StringIO(as_csv(rows)), NATIVE)
 
     assert not report.written
-    assert Incident.objects.count() == before
+    assert [model.objects.count() for model in written] == before
     where = {(problem.row, problem.column) for problem in report.problems}
     assert (7, "date_start") in where
     assert (12, "event_type") in where

@@ -58,8 +58,8 @@ class Command(BaseCommand):
             )
             raise CommandError(f"Bad filter: {problems}")
         incidents = chosen.export_queryset(filterset.qs, include_all=include_all)
-        if chosen.scope and not include_all:
-            self.stderr.write(chosen.scope_note)
+        if note := chosen.export_note(include_all=include_all):
+            self.stderr.write(note)
         with ExitStack() as stack:
             stream = (
                 stack.enter_context(open(output, "w", encoding="utf-8", newline=""))
@@ -79,5 +79,9 @@ class Command(BaseCommand):
             name, separator, value = pair.partition("=")
             if not separator:
                 raise CommandError(f"--filter takes NAME=VALUE, not “{pair}”.")
+            if name.strip() not in IncidentFilterSet.base_filters:
+                # A misspelt filter would otherwise export everything.
+                known = ", ".join(sorted(IncidentFilterSet.base_filters))
+                raise CommandError(f"There is no filter “{name.strip()}”. Filters: {known}.")
             data.appendlist(name.strip(), value)
         return data
