@@ -21,7 +21,7 @@ rows with fresh event ids (new incidents), rows that change every record they na
 rows that change nothing, and, for ACLED and UCDP, the export of Tessera's own records as it
 is (compared, and left as they are). Their baseline is PostgreSQL alone writing as
 many new incidents as an import writes them (SQL copies of existing ones: rows, search
-vectors, actor rows, citations, history), the least any import can take.
+vectors, actor rows, citations, history), the least any import can take, step by step.
 Peak memory is the process's maximum resident size after each step.
 """
 
