@@ -93,6 +93,16 @@ class BriefRelatedField(serializers.PrimaryKeyRelatedField):
             self._brief = self.brief_serializer(context=self.context)
         return self._brief.to_representation(value)
 
+    def get_choices(self, cutoff: int | None = None) -> dict[Any, str]:
+        # The browsable API's form keys its choices by representation, here a dict; the id
+        # is what a client writes.
+        queryset = self.get_queryset()
+        if queryset is None:
+            return {}
+        if cutoff is not None:
+            queryset = queryset[:cutoff]
+        return {item.pk: self.display_value(item) for item in queryset}
+
 
 class ModelValidationMixin:
     """Run the model's own validation (clean() and constraints) on API writes.

@@ -146,12 +146,20 @@ def among(field: str, values: Iterable[Any]) -> In:
     """A filter: `field` is one of `values` (`Model.objects.filter(among("public_id", ids))`).
 
     `field__in`, except that on PostgreSQL the values travel as one array, for the reason
-    id_chunks gives: a batch looks records up by thousands of ids at a time.
+    id_chunks gives: a batch looks records up by thousands of ids at a time. The values are
+    plain ones (ids, names), not model instances.
     """
     return _AnyOf(F(field), list(values))
 
 
 class _AnyOf(In):
+    def resolve_expression(self, *args, **kwargs):
+        # Built on F(field), the lookup could not prepare its values for the field (as
+        # `field__in` does) until the field is known.
+        resolved = super().resolve_expression(*args, **kwargs)
+        resolved.rhs = resolved.get_prep_lookup()
+        return resolved
+
     def as_postgresql(self, compiler, connection):
         values = [value for value in dict.fromkeys(self.rhs) if value is not None]
         if not values:

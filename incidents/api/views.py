@@ -95,7 +95,7 @@ IF_MATCH = OpenApiParameter(
 
 @extend_schema_view(
     list=extend_schema(parameters=[FORMAT_PARAMETER, *LAYOUT_PARAMETERS]),
-    retrieve=extend_schema(parameters=[FORMAT_PARAMETER]),
+    retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *LAYOUT_PARAMETERS]),
     update=extend_schema(parameters=[IF_MATCH]),
     partial_update=extend_schema(parameters=[IF_MATCH]),
     destroy=extend_schema(parameters=[IF_MATCH]),
@@ -141,7 +141,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
         # DRF answers an unknown ?format= with 404, as if the list were not there.
         asked = request.query_params.get(api_settings.URL_FORMAT_OVERRIDE)
         offered = STREAMED_FORMATS if self.action == "export" else self.formats()
-        if asked is not None and asked not in offered and not force:
+        if asked and asked not in offered and not force:
             raise ValidationError({"format": [f"Use one of: {', '.join(sorted(offered))}."]})
         return super().perform_content_negotiation(request, force)
 
@@ -159,9 +159,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
             return self.redirect_to(incident.duplicate_of, request)
         if self.streams():
             single = self.get_queryset().filter(pk=incident.pk)
-            return streamed_incidents(
-                single, request.accepted_renderer.format, links_to=self.get_queryset()
-            )
+            return self.exported(request.accepted_renderer.format, single)
         return self.versioned(Response(self.get_serializer(incident).data), incident)
 
     @staticmethod
@@ -281,10 +279,11 @@ class IncidentViewSet(viewsets.ModelViewSet):
         fmt = request.accepted_renderer.format
         return self.exported(fmt if fmt in STREAMED_FORMATS else "csv")
 
-    def exported(self, fmt: str) -> StreamingHttpResponse:
-        """The filtered incidents in the layout the request names (`preset`, `include_all`)."""
+    def exported(self, fmt: str, incidents=None) -> StreamingHttpResponse:
+        """The filtered incidents (or `incidents`) in the layout the request names (`preset`,
+        `include_all`)."""
         preset, include_all = ExportOptions.of(self.request.query_params)
-        matching = self.filter_queryset(self.get_queryset())
+        matching = self.filter_queryset(self.get_queryset()) if incidents is None else incidents
         response = streamed_incidents(
             preset.export_queryset(matching, include_all=include_all),
             fmt,

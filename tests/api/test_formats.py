@@ -102,3 +102,31 @@ def test_formula_in_a_title_is_neutralised_and_numbers_stay_numbers():
 
     assert row["title"] == '\'=HYPERLINK("http://example.com")'
     assert row["longitude"] == "-3.7"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/incidents/", "/api/v1/incidents/SYR-2022-00001/"])
+def test_the_browsable_api_draws_its_forms_for_an_editor(seeded, editor, url):
+    client = APIClient()
+    client.force_authenticate(editor)
+
+    response = client.get(url, {"format": "api"})
+
+    assert response.status_code == 200
+    assert b"SYR-2022-00001" in response.content
+
+
+def test_one_incident_downloads_in_the_layout_asked_for(seeded):
+    url = "/api/v1/incidents/SYR-2022-00001/"
+
+    acled = APIClient().get(url, {"format": "csv", "preset": "acled"})
+    bogus = APIClient().get(url, {"format": "csv", "preset": "bogus"})
+
+    assert [row["event_id_cnty"] for row in read_csv(acled)] == ["SYR-2022-00001"]
+    assert bogus.status_code == 400 and "preset" in bogus.json()
+
+
+def test_an_empty_format_parameter_is_no_format(seeded):
+    response = APIClient().get("/api/v1/incidents/", {"format": ""})
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
