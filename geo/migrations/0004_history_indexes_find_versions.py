@@ -5,20 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('geo', '0003_history'),
+        ("geo", "0003_history"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicallocation',
-            name='parent',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='geo.location'),
+            model_name="historicallocation",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="geo.location",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicallocation',
-            name='updated_at',
+            model_name="historicallocation",
+            name="updated_at",
             field=models.DateTimeField(blank=True, editable=False),
         ),
     ]
