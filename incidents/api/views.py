@@ -52,7 +52,7 @@ FORMAT_PARAMETER = OpenApiParameter(
     "without paging; so do `Accept: text/csv` and `Accept: application/geo+json`.",
 )
 
-# An export's layout: the export URL's, and the list's with format=csv or geojson.
+# An export's layout: the export URL's, and the list's or one incident's with format=csv or geojson.
 LAYOUT_PARAMETERS = [
     OpenApiParameter(
         "preset",
