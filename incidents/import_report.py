@@ -51,20 +51,27 @@ class ImportReport:
         else:
             outcome = "Nothing was written: fix the rows below, or skip bad rows."
         return (
-            f"{self.rows} rows read: {self.created} new incidents, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {self.skipped} rows skipped, "
-            f"{len(self.problems)} problems. {outcome}"
+            f"{counted(self.rows, 'row')} read: {counted(self.created, 'new incident')}, "
+            f"{self.updated} updated, {self.unchanged} unchanged, "
+            f"{counted(self.skipped, 'row')} skipped, {counted(len(self.problems), 'problem')}. "
+            f"{outcome}"
         )
 
     def lines(self) -> list[str]:
+        """The report for a terminal: a line per problem and per record created."""
         out = [self.summary()]
         out += [f"  {problem}" for problem in self.problems]
         for what, names in (
-            ("actors", self.created_actors),
-            ("places", self.created_places),
-            ("sources", self.created_sources),
+            ("actor", self.created_actors),
+            ("place", self.created_places),
+            ("source", self.created_sources),
         ):
             if names:
                 verb = "would be created" if not self.written else "created"
-                out.append(f"New {what} ({verb}): " + "; ".join(names))
+                out.append(f"{counted(len(names), f'new {what}')} ({verb}):")
+                out += [f"  {name}" for name in names]
         return out
+
+
+def counted(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -135,6 +135,9 @@ def import_incidents(
     finally:
         if seen is not None:
             seen.close()
+    # Found batch by batch and at the end; read in the file's order (stable: columns stay
+    # in the order they were checked).
+    report.problems.sort(key=lambda problem: problem.row)
     return report
 
 

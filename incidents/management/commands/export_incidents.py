@@ -1,3 +1,4 @@
+import os
 import sys
 from contextlib import ExitStack
 from types import SimpleNamespace
@@ -67,8 +68,16 @@ class Command(BaseCommand):
                 else sys.stdout
             )
             # The command runs with the server's own rights: it lists every link.
-            for chunk in export_chunks(incidents, chosen, format, links_to=Incident.objects.all()):
-                stream.write(chunk)
+            try:
+                for chunk in export_chunks(
+                    incidents, chosen, format, links_to=Incident.objects.all()
+                ):
+                    stream.write(chunk)
+            except BrokenPipeError:
+                # The reader stopped early (`| head`): nothing to report. Python would still
+                # fail flushing standard output at exit, so point it at nothing.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                return
         if output:
             self.stderr.write(f"Wrote {output}.")
 
