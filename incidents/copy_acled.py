@@ -16,7 +16,7 @@ from incidents.models import Citation, Incident, IncidentActor, Source, Tag
 from incidents.presets import acled
 from incidents.taxonomy import ActorRole, ActorType, GeoPrecision
 
-KEPT = ("admin1", "admin3", "source_scale")  # acled._kept columns
+KEPT = ("admin1", "admin2", "admin3", "source_scale")  # acled._kept columns
 
 
 def _kept(column: str, cursor) -> str:
@@ -143,7 +143,7 @@ def _columns(cursor) -> list[tuple[str, str]]:
             "admin1",
             text(f"CASE WHEN l.admin1 <> '' THEN r.name ELSE {_kept('admin1', cursor)} END"),
         ),
-        ("admin2", text("l.admin2")),
+        ("admin2", text(f"COALESCE(NULLIF({_kept('admin2', cursor)}, ''), l.admin2)")),
         ("admin3", text(_kept("admin3", cursor))),
         ("location", text("l.name")),
         ("latitude", float_("l.latitude")),

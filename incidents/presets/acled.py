@@ -359,6 +359,12 @@ def _admin1(incident: Incident) -> str:
 
 def _read_admin2(imported: ImportedIncident, text: str) -> None:
     _place(imported).admin2 = text
+    if text:  # a place that exists keeps its own; the file's is given back on export
+        imported.dataset_fields["admin2"] = text
+
+
+def _admin2(incident: Incident) -> str:
+    return _kept(incident, "admin2") or incident.location.admin2
 
 
 def _read_location(imported: ImportedIncident, text: str) -> None:
@@ -504,7 +510,7 @@ COLUMNS = [
     Column("region", lambda i: REGION_OF.get(i.location.country, "")),
     Column("country", lambda i: country_name(i.location.country), _read_country),
     Column("admin1", _admin1, _read_admin1),
-    Column("admin2", _location("admin2"), _read_admin2),
+    Column("admin2", _admin2, _read_admin2),
     Column("admin3", lambda i: _kept(i, "admin3"), keep("admin3")),
     Column("location", _location("name"), _read_location, field="location"),
     Column("latitude", _location("latitude"), _read_coordinate("latitude", 90)),

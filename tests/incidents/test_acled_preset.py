@@ -12,6 +12,7 @@ from incidents.imports import Problem, import_incidents
 from incidents.models import Actor, Incident, Source
 from incidents.presets.acled import ACLED
 from incidents.taxonomy import ActorRole, ActorType, DatePrecision, GeoPrecision
+from tests.factories import LocationFactory
 
 HEADER = (
     "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,"
@@ -262,6 +263,27 @@ def test_import_then_export_gives_the_file_back(imported):
         assert row == expected
 
 
+def test_a_place_that_exists_keeps_its_admin2_and_the_export_gives_the_files_back(db):
+    row = ACLED_FILE[0]
+    place = LocationFactory(
+        name=row["location"],
+        latitude=float(row["latitude"]),
+        longitude=float(row["longitude"]),
+        country="SYR",
+        admin2="Mayadin district",
+    )
+
+    report = import_incidents(acled_csv([row]), ACLED)
+
+    assert report.problems == [] and report.created_places == []
+    assert Incident.objects.get().location == place
+    place.refresh_from_db()
+    assert place.admin2 == "Mayadin district"
+    _, exported = export_rows(Incident.objects.all())
+    assert exported[row["event_id_cnty"]]["admin2"] == row["admin2"]
+    assert import_incidents(acled_csv([row]), ACLED).unchanged == 1
+
+
 def test_import_reads_acleds_codes_into_tessera_fields(imported):
     clash = Incident.objects.get(dataset="acled", dataset_event_id="SYR90001")
     assert clash.title == "Shelling/artillery/missile attack in Al Omar Oil Field"
@@ -269,6 +291,7 @@ def test_import_reads_acleds_codes_into_tessera_fields(imported):
     assert clash.location.admin1 == ""  # “Deir ez Zor” is not an ISO 3166-2 name
     assert clash.dataset_fields == {
         "admin1": "Deir ez Zor",
+        "admin2": "Al Mayadin",
         "admin3": "Thiban",
         "source_scale": "International",
     }

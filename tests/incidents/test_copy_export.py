@@ -264,8 +264,15 @@ def acled_awkward():
     cases["acled"] = _incident(
         dataset="acled",
         dataset_event_id="SYR90001",
-        dataset_fields=kept,
-        location=LocationFactory(country="SYR", admin1=""),
+        dataset_fields={**kept, "admin2": "-Al Mayadin"},
+        location=LocationFactory(country="SYR", admin1="", admin2="Mayadin district"),
+    )
+    # An admin-2 name kept empty: the place's own is written.
+    _incident(
+        dataset="acled",
+        dataset_event_id="SYR90002",
+        dataset_fields={"admin2": ""},
+        location=LocationFactory(country="SYR", admin2="Mayadin district"),
     )
     _incident(dataset="acled", dataset_event_id="", dataset_fields={"admin3": None})
     _incident(dataset="ucdp", dataset_event_id="77", dataset_fields=kept)
@@ -303,7 +310,8 @@ def test_awkward_acled_values_are_copied_byte_for_byte(acled_awkward, copy_calls
         "260,,French Southern Territories,,",
         'Baghdād,,,"\'+Place, with comma",-33.9,-70.6,1,',
         "SYR90001,",
-        '760,Middle East,Syria,\'=Deir ez Zor,,"Thiban, ""north""",Place',
+        '760,Middle East,Syria,\'=Deir ez Zor,\'-Al Mayadin,"Thiban, ""north""",Place',
+        "760,Middle East,Syria,,Mayadin district,,Place",
         ",1,,National,,,,",
         '"Wire B; =Wire A; Wire, ""C""\nnewline",,,12,\'-alpha; zeta; Ärger,',
         'line ends and “unicode” ☃",0,,',
