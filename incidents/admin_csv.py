@@ -6,6 +6,7 @@ page runs a dry run first and writes only when the editor confirms.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import uuid
 from pathlib import PurePosixPath
@@ -20,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from incidents.api.serializers import ExportOptions
@@ -29,6 +31,9 @@ from incidents.models import Incident
 from incidents.presets import PRESETS
 
 UPLOADS = "imports"
+# A file checked in a dry run waits for the editor to confirm it; one never confirmed is
+# removed once it is this old.
+UNCONFIRMED_KEPT = dt.timedelta(days=1)
 
 
 def export_changelist(model_admin, request: HttpRequest) -> HttpResponse:
@@ -103,6 +108,7 @@ def import_view(model_admin, request: HttpRequest) -> HttpResponse:
         return _confirm(model_admin, request, context)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        _remove_unconfirmed_uploads()
         upload = form.cleaned_data["file"]
         # Under its own name too: the history of what it imports names the file.
         stored = default_storage.save(
@@ -121,6 +127,18 @@ def import_view(model_admin, request: HttpRequest) -> HttpResponse:
             context.update(report=report, stored=stored, options=options)
     context["form"] = form
     return TemplateResponse(request, "admin/incidents/incident/import.html", context)
+
+
+def _remove_unconfirmed_uploads() -> None:
+    try:
+        _, names = default_storage.listdir(UPLOADS)
+    except FileNotFoundError:
+        return
+    cutoff = timezone.now() - UNCONFIRMED_KEPT
+    for name in names:
+        path = f"{UPLOADS}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
 
 
 def _options(data: dict) -> dict:

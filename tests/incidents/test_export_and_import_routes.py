@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -258,6 +260,20 @@ def test_editor_imports_through_the_admin_after_a_dry_run(
 
     assert confirmed.status_code == 302
     assert Incident.objects.get(public_id="IRQ-2022-00001").title == "Five rockets near Ain al-Asad"
+
+
+def test_files_never_confirmed_are_removed_after_a_day(editor_client, seeded, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    exported = "".join(b.decode() for b in APIClient().get(EXPORT_URL).streaming_content)
+    forgotten = admin_upload(editor_client, exported).context["stored"]
+    a_day_ago = time.time() - 25 * 3600
+    os.utime(tmp_path / forgotten, (a_day_ago, a_day_ago))
+    waiting = admin_upload(editor_client, exported).context["stored"]
+
+    latest = admin_upload(editor_client, exported).context["stored"]
+
+    assert not (tmp_path / forgotten).exists()
+    assert (tmp_path / waiting).exists() and (tmp_path / latest).exists()
 
 
 def test_admin_import_report_names_rows_and_columns(editor_client, seeded, settings, tmp_path):
