@@ -18,9 +18,9 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from incidents.copy_export import copy_chunks
-from incidents.models import Citation, Incident, IncidentActor, IncidentRelation
+from incidents.models import Citation, Incident, IncidentActor, IncidentRelation, Tag
 from incidents.presets import Preset
-from incidents.presets.base import Column
+from incidents.presets.base import EXPORTED_RELATIONS, Column, exported
 from incidents.presets.native import NATIVE
 
 # Spreadsheets run a cell that starts with one of these as a formula.
@@ -87,10 +87,18 @@ def with_export_columns(
 ) -> QuerySet[Incident]:
     """What the presets' columns read, in a fixed number of queries per chunk of rows; with
     `links_to`, also the relations to those incidents (the native layout lists them)."""
+    # As lists (to_attr), read by presets.base.related(): a prefetch into the related
+    # manager would build a QuerySet per incident and relation.
     prefetched = [
-        "tags",
-        Prefetch("participants", IncidentActor.objects.select_related("actor")),
-        Prefetch("citations", Citation.objects.select_related("source")),
+        Prefetch("tags", Tag.objects.all(), to_attr=exported("tags")),
+        Prefetch(
+            "participants",
+            IncidentActor.objects.select_related("actor"),
+            to_attr=exported("participants"),
+        ),
+        Prefetch(
+            "citations", Citation.objects.select_related("source"), to_attr=exported("citations")
+        ),
     ]
     if links_to is not None:
         relations = IncidentRelation.objects.filter(to_incident__in=links_to)
@@ -98,6 +106,7 @@ def with_export_columns(
             Prefetch(
                 "relations_from",
                 relations.select_related("to_incident").order_by("kind", "to_incident__public_id"),
+                to_attr=exported("relations_from"),
             )
         )
     return (
@@ -138,8 +147,9 @@ def _released(incidents: Iterator[Incident]) -> Iterator[Incident]:
     for incident in incidents:
         yield incident
         # Prefetched actors and citations point back at their incident, a reference cycle
-        # that only the cycle collector would free; dropping the caches frees each row now.
-        incident._prefetched_objects_cache = {}
+        # that only the cycle collector would free; dropping the lists frees each row now.
+        for name in EXPORTED_RELATIONS:
+            incident.__dict__.pop(exported(name), None)
         incident._state.fields_cache = {}
 
 

@@ -17,16 +17,25 @@ from django.db.models import QuerySet
 from incidents.models import Incident
 from incidents.taxonomy import Status
 
+# The relations exports.with_export_columns fetches, each as a list on the incident.
+EXPORTED_RELATIONS = ("tags", "participants", "citations", "relations_from")
+
+
+def exported(name: str) -> str:
+    """The attribute that holds an incident's `name` relation as fetched for an export."""
+    return f"exported_{name}"
+
 
 def related(incident: Incident, name: str) -> list:
-    """An incident's prefetched actors, citations or tags, without building a QuerySet.
+    """An incident's actors, citations or tags as fetched for the export, without building a
+    QuerySet (or from the database, for an incident not fetched that way).
 
     Every column of a row reads them; `incident.citations.all()` would build a new QuerySet
     each time, which was most of an export's time.
     """
-    cache = getattr(incident, "_prefetched_objects_cache", {})
-    if name in cache:
-        return list(cache[name])
+    fetched = getattr(incident, exported(name), None)
+    if fetched is not None:
+        return list(fetched)
     return list(getattr(incident, name).all())
 
 

@@ -17,6 +17,7 @@ from incidents.presets.base import (
     PlaceSpec,
     Preset,
     SourceSpec,
+    exported,
     related,
 )
 from incidents.presets.cells import (
@@ -166,8 +167,8 @@ def _readable_relations(incident: Incident) -> list:
     """The relations exports.with_export_columns fetched for the reader: never all of them,
     which could name drafts (a caller that forgot `links_to` fails here, and leaks nothing)."""
     try:
-        return list(incident._prefetched_objects_cache["relations_from"])
-    except (AttributeError, KeyError) as error:
+        return list(getattr(incident, exported("relations_from")))
+    except AttributeError as error:
         raise LookupError("Relations are exported only as fetched for the reader.") from error
 
 
