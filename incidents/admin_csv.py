@@ -17,7 +17,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -41,9 +41,11 @@ def export_changelist(model_admin, request: HttpRequest) -> HttpResponse:
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     request.GET = request.GET.copy()
-    layout = {
-        name: request.GET.pop(name)[-1] for name in ("preset", "include_all") if name in request.GET
-    }
+    # Read as the API reads them (ExportOptions); the rest of the query is the list's filter.
+    layout = QueryDict(mutable=True)
+    for name in ("preset", "include_all"):
+        if name in request.GET:
+            layout.setlist(name, request.GET.pop(name))
     list_url = reverse("admin:incidents_incident_changelist")
     try:
         preset, include_all = ExportOptions.of(layout)

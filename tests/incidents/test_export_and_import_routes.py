@@ -112,6 +112,16 @@ def test_admin_export_with_bad_parameters_goes_back_to_the_list(editor_client, s
     assert response["Location"].startswith(reverse("admin:incidents_incident_changelist"))
 
 
+def test_admin_export_reads_its_layout_as_the_api_does(editor_client, seeded):
+    url = reverse("admin:incidents_incident_export")
+
+    admin = editor_client.get(url, {"preset": "", "include_all": ""})
+    api = APIClient().get(EXPORT_URL, {"preset": "", "include_all": ""})
+
+    assert admin.status_code == api.status_code == 200
+    assert streamed_rows(admin) == streamed_rows(api)
+
+
 def test_admin_action_exports_the_selected_rows(editor_client, seeded):
     chosen = [seeded["1"].pk, seeded["5"].pk]
 
