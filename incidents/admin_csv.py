@@ -6,6 +6,7 @@ page runs a dry run first and writes only when the editor confirms.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import io
 import uuid
@@ -117,12 +118,11 @@ def import_view(model_admin, request: HttpRequest) -> HttpResponse:
             f"{UPLOADS}/{uuid.uuid4().hex}_{PurePosixPath(upload.name).name[-100:]}", upload
         )
         options = _options(form.cleaned_data)
-        try:
-            report = _run(stored, options, request, dry_run=True)
-        except UnicodeDecodeError:
+        if not _is_utf8(stored):
             default_storage.delete(stored)
             form.add_error("file", "The file is not UTF-8 text; save it as CSV UTF-8 and retry.")
         else:
+            report = _run(stored, options, request, dry_run=True)
             if report.must_fix or (report.problems and not options["skip_bad_rows"]):
                 default_storage.delete(stored)  # it cannot be confirmed as it is
                 stored = ""
@@ -151,18 +151,31 @@ def _options(data: dict) -> dict:
     }
 
 
-def _run(stored: str, options: dict, request: HttpRequest, *, dry_run: bool):
+def _is_utf8(stored: str) -> bool:
+    """Whether the stored file decodes as UTF-8, read a piece at a time (files are large)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
     with default_storage.open(stored, "rb") as raw:
-        text = raw.read().decode("utf-8-sig")
-    return import_incidents(
-        io.StringIO(text, newline=""),
-        PRESETS[options["layout"]],
-        dry_run=dry_run,
-        create_missing=options["create_missing"],
-        skip_bad_rows=options["skip_bad_rows"],
-        user=request.user,
-        file_name=_uploaded_name(stored),
-    )
+        try:
+            while piece := raw.read(1 << 20):
+                decoder.decode(piece)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _run(stored: str, options: dict, request: HttpRequest, *, dry_run: bool):
+    # Read as the import goes, not whole: memory stays flat however large the file.
+    with default_storage.open(stored, "rb") as raw:
+        return import_incidents(
+            io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""),
+            PRESETS[options["layout"]],
+            dry_run=dry_run,
+            create_missing=options["create_missing"],
+            skip_bad_rows=options["skip_bad_rows"],
+            user=request.user,
+            file_name=_uploaded_name(stored),
+        )
 
 
 def _uploaded_name(stored: str) -> str:

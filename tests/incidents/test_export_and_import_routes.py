@@ -336,6 +336,40 @@ def test_admin_import_of_a_non_utf8_file_is_a_form_error(editor_client, settings
     assert "not UTF-8" in str(response.context["form"].errors["file"])
 
 
+def test_admin_import_reads_a_file_saved_with_a_byte_order_mark(
+    editor_client, seeded, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    exported = "".join(b.decode() for b in APIClient().get(EXPORT_URL).streaming_content)
+
+    response = editor_client.post(
+        reverse("admin:incidents_incident_import"),
+        {
+            "file": SimpleUploadedFile("excel.csv", ("\ufeff" + exported).encode("utf-8")),
+            "layout": "native",
+        },
+    )
+
+    assert response.context["report"].problems == []
+    assert response.context["report"].unchanged == 5
+
+
+def test_a_byte_that_is_not_utf8_far_into_the_file_is_a_form_error(
+    editor_client, seeded, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    exported = "".join(b.decode() for b in APIClient().get(EXPORT_URL).streaming_content)
+    broken = exported.encode("utf-8") * 300 + "Café\n".encode("latin-1")
+
+    response = editor_client.post(
+        reverse("admin:incidents_incident_import"),
+        {"file": SimpleUploadedFile("mixed.csv", broken), "layout": "native"},
+    )
+
+    assert "not UTF-8" in str(response.context["form"].errors["file"])
+    assert list(tmp_path.glob("imports/*")) == []
+
+
 def test_acled_export_of_our_own_records_reimports_unchanged(seeded):
     from incidents.imports import import_incidents
     from incidents.presets import PRESETS
