@@ -139,7 +139,11 @@ def _remove_unconfirmed_uploads() -> None:
     cutoff = timezone.now() - UNCONFIRMED_KEPT
     for name in names:
         path = f"{UPLOADS}/{name}"
-        if default_storage.get_modified_time(path) < cutoff:
+        try:
+            stale = default_storage.get_modified_time(path) < cutoff
+        except FileNotFoundError:  # confirmed, or removed by another editor's upload
+            continue
+        if stale:
             default_storage.delete(path)
 
 
@@ -195,7 +199,11 @@ def _confirm(model_admin, request: HttpRequest, context: dict) -> HttpResponse:
     }
     if options["layout"] not in PRESETS:
         raise PermissionDenied
-    report = _run(stored, options, request, dry_run=False)
+    try:
+        report = _run(stored, options, request, dry_run=False)
+    except FileNotFoundError:  # removed as unconfirmed since the check above
+        messages.error(request, "The uploaded file is gone; upload it again.")
+        return redirect("admin:incidents_incident_import")
     default_storage.delete(stored)
     level = messages.SUCCESS if report.written else messages.ERROR
     messages.add_message(request, level, report.summary())

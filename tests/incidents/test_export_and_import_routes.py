@@ -8,6 +8,7 @@ import os
 import time
 
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -284,6 +285,27 @@ def test_files_never_confirmed_are_removed_after_a_day(editor_client, seeded, se
 
     assert not (tmp_path / forgotten).exists()
     assert (tmp_path / waiting).exists() and (tmp_path / latest).exists()
+
+
+def test_an_upload_removed_by_another_editor_meanwhile_is_no_error(
+    editor_client, seeded, settings, tmp_path, monkeypatch
+):
+    settings.MEDIA_ROOT = tmp_path
+    exported = "".join(b.decode() for b in APIClient().get(EXPORT_URL).streaming_content)
+    earlier = admin_upload(editor_client, exported).context["stored"]
+    listdir = FileSystemStorage.listdir
+
+    def listed_then_removed(storage, path):
+        listed = listdir(storage, path)
+        (tmp_path / earlier).unlink()  # another editor's upload removed it just now
+        return listed
+
+    monkeypatch.setattr(FileSystemStorage, "listdir", listed_then_removed)
+
+    response = admin_upload(editor_client, exported)
+
+    assert response.status_code == 200
+    assert response.context["report"].unchanged == 5
 
 
 def test_admin_import_report_names_rows_and_columns(editor_client, seeded, settings, tmp_path):

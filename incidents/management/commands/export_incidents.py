@@ -74,6 +74,8 @@ class Command(BaseCommand):
                 ):
                     stream.write(chunk)
             except BrokenPipeError:
+                if output:
+                    raise
                 # The reader stopped early (`| head`): nothing to report. Python would still
                 # fail flushing standard output at exit, so point it at nothing.
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
