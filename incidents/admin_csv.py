@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ERROR_FLAG
+from django.contrib.admin.views.main import ALL_VAR, ERROR_FLAG, ORDER_VAR, PAGE_VAR
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -32,6 +32,8 @@ from incidents.models import Incident
 from incidents.presets import PRESETS
 
 UPLOADS = "imports"
+# The admin list's own parameters: ordering, page, error flag, show all; the rest filter it.
+LIST_BOOKKEEPING = {ORDER_VAR, PAGE_VAR, ERROR_FLAG, ALL_VAR}
 # A file checked in a dry run waits for the editor to confirm it; one never confirmed is
 # removed once it is this old.
 UNCONFIRMED_KEPT = dt.timedelta(days=1)
@@ -65,6 +67,12 @@ def export_changelist(model_admin, request: HttpRequest) -> HttpResponse:
         "csv",
         preset,
         links_to=Incident.objects.visible_to(request.user),
+        filters=[
+            (name, value)
+            for name, values in request.GET.lists()
+            if name not in LIST_BOOKKEEPING
+            for value in values
+        ],
     )
 
 

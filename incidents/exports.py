@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -153,9 +154,19 @@ def _released(incidents: Iterator[Incident]) -> Iterator[Incident]:
         incident._state.fields_cache = {}
 
 
-def export_filename(preset: Preset, fmt: str) -> str:
+# How much of a file's name its filters may take.
+FILTERS_IN_NAME = 80
+
+
+def export_filename(preset: Preset, fmt: str, filters: Iterable[tuple[str, str]] = ()) -> str:
+    """What the file holds (layout and filters) and when it was written, e.g.
+    `tessera-incidents-acled-country-IRQ-20260105T1200Z.csv`."""
     stamp = timezone.now().strftime("%Y%m%dT%H%MZ")
-    return f"{settings.TESSERA_NAME.lower()}-incidents-{preset.name}-{stamp}.{fmt}"
+    described = "-".join(f"{name}-{value}" for name, value in filters if value)
+    # Safe in a header and on any file system; long filters are cut, the stamp kept.
+    described = re.sub(r"[^A-Za-z0-9._-]+", "_", described)[:FILTERS_IN_NAME].strip("_-.")
+    what = f"{preset.name}-{described}" if described else preset.name
+    return f"{settings.TESSERA_NAME.lower()}-incidents-{what}-{stamp}.{fmt}"
 
 
 def streamed_incidents(
@@ -164,11 +175,14 @@ def streamed_incidents(
     preset: Preset = NATIVE,
     *,
     links_to: QuerySet[Incident] | None = None,
+    filters: Iterable[tuple[str, str]] = (),
 ) -> StreamingHttpResponse:
-    """The whole queryset as a download, `fmt` being csv or geojson."""
+    """The whole queryset as a download, `fmt` being csv or geojson; `filters` (name, value)
+    are what chose it, for the file's name."""
     content_type = "application/geo+json" if fmt == "geojson" else "text/csv; charset=utf-8"
     response = StreamingHttpResponse(
         export_chunks(incidents, preset, fmt, links_to=links_to), content_type=content_type
     )
-    response["Content-Disposition"] = f'attachment; filename="{export_filename(preset, fmt)}"'
+    name = export_filename(preset, fmt, filters)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -284,11 +284,18 @@ class IncidentViewSet(viewsets.ModelViewSet):
         `include_all`)."""
         preset, include_all = ExportOptions.of(self.request.query_params)
         matching = self.filter_queryset(self.get_queryset()) if incidents is None else incidents
+        chosen_by = [
+            (name, value)
+            for name, values in self.request.query_params.lists()
+            if name in IncidentFilterSet.base_filters and name != "ordering"
+            for value in values
+        ]
         response = streamed_incidents(
             preset.export_queryset(matching, include_all=include_all),
             fmt,
             preset,
             links_to=self.get_queryset(),
+            filters=chosen_by,
         )
         if note := preset.export_note(include_all=include_all):
             response["Tessera-Export-Note"] = note

@@ -40,6 +40,25 @@ def test_api_export_streams_the_filtered_set_with_a_telling_filename(seeded):
     }
 
 
+def test_the_filename_says_which_filters_chose_the_rows(seeded, editor_client):
+    api = APIClient().get(
+        EXPORT_URL, {"country": "IRQ", "date_after": "2022-01-04", "q": "Ain al-Asad, drones"}
+    )
+    admin = editor_client.get(
+        reverse("admin:incidents_incident_export"),
+        {"location__country": "SYR", "preset": "acled", "o": "1"},
+    )
+
+    assert (
+        'filename="tessera-incidents-native-country-IRQ-date_after-2022-01-04-q-Ain_al-Asad_'
+        in (api["Content-Disposition"])
+    )
+    assert (
+        'filename="tessera-incidents-acled-location__country-SYR-2'
+        in (admin["Content-Disposition"])
+    )
+
+
 def test_api_export_has_no_row_cap(settings):
     settings.API_PAGE_SIZE = 2
     place = LocationFactory()
