@@ -248,6 +248,16 @@ def test_import_command_dry_run_and_real_run(tmp_path, seeded):
     assert Incident.objects.get(public_id="IRQ-2022-00003").title.startswith("Two armed drones")
 
 
+def test_import_command_takes_the_layout_by_the_export_commands_name_too(tmp_path, seeded):
+    exported = tmp_path / "all.csv"
+    call_command("export_incidents", "--preset", "acled", "-o", str(exported))
+    out = io.StringIO()
+
+    call_command("import_incidents", str(exported), "--preset", "acled", "--dry-run", stdout=out)
+
+    assert "5 unchanged" in out.getvalue()
+
+
 def test_import_command_fails_loudly_on_bad_rows(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("public_id,title\n,x\n", encoding="utf-8")

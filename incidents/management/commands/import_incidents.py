@@ -14,8 +14,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file")
-        parser.add_argument("--format", choices=sorted(PRESETS), required=True)
+        parser.add_argument("file", help="A CSV file, UTF-8, with the layout's header row.")
+        parser.add_argument(
+            "--format",
+            "--preset",  # as export_incidents calls it
+            dest="format",
+            choices=sorted(PRESETS),
+            required=True,
+            help="The file's layout.",
+        )
         parser.add_argument(
             "--dry-run", action="store_true", help="Check the file and report; write nothing."
         )
