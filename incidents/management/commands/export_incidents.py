@@ -88,11 +88,12 @@ class Command(BaseCommand):
         data = QueryDict(mutable=True)
         for pair in pairs:
             name, separator, value = pair.partition("=")
+            name = name.strip()
             if not separator:
                 raise CommandError(f"--filter takes NAME=VALUE, not “{pair}”.")
-            if name.strip() not in IncidentFilterSet.base_filters:
+            if name not in IncidentFilterSet.base_filters:
                 # A misspelt filter would otherwise export everything.
                 known = ", ".join(sorted(IncidentFilterSet.base_filters))
-                raise CommandError(f"There is no filter “{name.strip()}”. Filters: {known}.")
-            data.appendlist(name.strip(), value)
+                raise CommandError(f"There is no filter “{name}”. Filters: {known}.")
+            data.appendlist(name, value)
         return data
