@@ -8,8 +8,8 @@ Usage (PostgreSQL only: the database named by DATABASE_URL, not a test database)
 
 Fill the database first: `manage.py migrate` then `manage.py generate_incidents --count N`.
 
-Exports stream every incident through incidents.exports into a null sink, as the API's
-export endpoint does (through COPY on PostgreSQL: incidents.copy_export writes all three
+Exports stream every incident through csvio.export into a null sink, as the API's
+export endpoint does (through COPY on PostgreSQL: csvio.copy_export writes all three
 layouts). Two baselines: `COPY (the same incidents joined with their place) TO STDOUT CSV`,
 what PostgreSQL alone does with no actors, sources or formatting; and PostgreSQL alone running
 each layout's own COPY statement (the same query). `--python` also
@@ -56,7 +56,7 @@ def peak_rss_mb() -> float:
 
 
 def _chunks(preset, python: bool):
-    from incidents.exports import CHUNK_SIZE, csv_lines, export_chunks, with_export_columns
+    from csvio.export import CHUNK_SIZE, csv_lines, export_chunks, with_export_columns
     from incidents.models import Incident
 
     incidents = Incident.objects.order_by("-date_start", "-id")
@@ -106,7 +106,7 @@ def time_same_query_copy(preset) -> tuple[int, float]:
     """PostgreSQL alone running the export's own COPY statement: the like-for-like baseline."""
     from django.db import connection
 
-    from incidents.copy_export import copy_statement
+    from csvio.copy_export import copy_statement
     from incidents.models import Incident
 
     statement = copy_statement(Incident.objects.order_by("-date_start", "-id"), preset)
@@ -132,7 +132,7 @@ def import_files(preset, count: int) -> dict[str, str]:
     """The files each case imports, made from the layout's export of the newest `count`
     incidents: "export" as it is, "new" with fresh event ids, "revised" with fresh ids (for a
     dataset's layout, the dataset's own rows) and a change in every row."""
-    from incidents.exports import export_chunks
+    from csvio.export import export_chunks
     from incidents.models import Incident
 
     chosen = Incident.objects.filter(pk__in=Incident.objects.order_by("-id").values("pk")[:count])
@@ -168,7 +168,7 @@ def time_database_alone(count: int) -> list[tuple[str, float]]:
     vectors' share is timed apart: the same vectors computed and thrown away."""
     from django.db import connection, transaction
 
-    from incidents.imports import _History
+    from csvio.imports.importer import _History
     from incidents.models import Citation, Incident, IncidentActor
     from incidents.search import vector_sql
 
@@ -253,7 +253,7 @@ def time_imports(preset, count: int, user) -> list[tuple[str, int, float, int]]:
     """
     from django.db import transaction
 
-    from incidents.imports import import_incidents
+    from csvio.imports import import_incidents
 
     def timed(text: str):
         started = time.perf_counter()
@@ -294,8 +294,8 @@ def main() -> None:
 
 
 def time_exports(args) -> None:
-    from incidents.copy_export import copies
-    from incidents.presets import PRESETS
+    from csvio.copy_export import copies
+    from csvio.layouts import PRESETS
 
     copied = [name for name, preset in PRESETS.items() if copies(preset)]
     copy_rows, copy_seconds = time_copy()
@@ -331,7 +331,7 @@ def time_exports(args) -> None:
 def time_all_imports(count: int) -> None:
     from django.contrib.auth import get_user_model
 
-    from incidents.presets import PRESETS
+    from csvio.layouts import PRESETS
 
     print()
     user = get_user_model().objects.order_by("pk").first()  # whom history names

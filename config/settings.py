@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "accounts",
     "geo",
     "incidents",
+    "csvio",
 ]
 
 MIDDLEWARE = [

@@ -15,12 +15,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 import incidents.admin_sources  # noqa: F401 (registers the sources' admin)
+from csvio.admin_views import export_action, export_changelist, import_view
+from csvio.layouts import PRESETS
 from geo import gazetteer
 from geo.models import Location
 from incidents import admin_workflow
-from incidents.admin_csv import export_action, export_changelist, import_view
 from incidents.duplicates import likely_duplicates
-from incidents.history import BOOKKEEPING_FIELDS
 from incidents.models import (
     Actor,
     Citation,
@@ -29,8 +29,8 @@ from incidents.models import (
     IncidentRelation,
     Tag,
 )
-from incidents.presets import PRESETS
 from incidents.taxonomy import PUBLIC_STATUSES, Claim
+from incidents.version_changes import BOOKKEEPING_FIELDS
 from incidents.workflow import is_editor, status_choices_for, transition_errors
 
 WORKFLOW_FIELDS = ["status", "review_note", "retraction_reason", "duplicate_of"]

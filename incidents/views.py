@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from incidents import citing
+from incidents import citation_formats
 from incidents.models import Actor, Citation, Incident, IncidentActor, IncidentRelation, Source
 from incidents.taxonomy import PUBLIC_STATUSES, DatePrecision, RelationKind
 
@@ -115,8 +115,8 @@ def incident_page(request: HttpRequest, incident: Incident) -> HttpResponse:
         "date_precision": DATE_PRECISION_PHRASES[incident.date_precision],
         "cited_sources": [cited_source(citation) for citation in incident.citations.all()],
         "related": related_incidents(incident),
-        "permalink": citing.permalink(incident),
-        "citation": citing.citation_text(incident, timezone.localdate()),
+        "permalink": citation_formats.permalink(incident),
+        "citation": citation_formats.citation_text(incident, timezone.localdate()),
     }
     return render(request, "pages/incident.html", context)
 
@@ -124,7 +124,7 @@ def incident_page(request: HttpRequest, incident: Incident) -> HttpResponse:
 @public_record(Incident.objects.all())
 def incident_bibtex(request: HttpRequest, incident: Incident) -> HttpResponse:
     return _download(
-        citing.bibtex(incident, timezone.localdate()),
+        citation_formats.bibtex(incident, timezone.localdate()),
         content_type="application/x-bibtex; charset=utf-8",
         filename=f"{incident.public_id}.bib",
     )
@@ -133,7 +133,7 @@ def incident_bibtex(request: HttpRequest, incident: Incident) -> HttpResponse:
 @public_record(Incident.objects.all())
 def incident_csl_json(request: HttpRequest, incident: Incident) -> HttpResponse:
     # A CSL-JSON file is a list of items, which is what Zotero and Pandoc import.
-    items = [citing.csl_json(incident, timezone.localdate())]
+    items = [citation_formats.csl_json(incident, timezone.localdate())]
     return _download(
         json.dumps(items, ensure_ascii=False, indent=2) + "\n",
         content_type="application/vnd.citationstyles.csl+json",

@@ -8,7 +8,7 @@ import bibtexparser
 import pytest
 from django.utils import timezone
 
-from incidents import citing
+from incidents import citation_formats
 from tests.factories import IncidentFactory
 
 ACCESSED = dt.date(2026, 11, 27)
@@ -40,7 +40,7 @@ def _bibtex_entry(text: str) -> dict[str, str]:
 def test_permalink_is_built_on_the_configured_base_url(incident, client):
     expected = f"https://tessera.example.org/incidents/{incident.public_id}/"
 
-    assert citing.permalink(incident) == expected
+    assert citation_formats.permalink(incident) == expected
     page = client.get(f"/incidents/{incident.public_id}/", HTTP_HOST="localhost").content.decode()
     assert f'href="{expected}"' in page
 
@@ -48,7 +48,7 @@ def test_permalink_is_built_on_the_configured_base_url(incident, client):
 def test_citation_names_project_title_id_version_permalink_and_access_date(incident):
     version = timezone.localdate(incident.updated_at)
 
-    assert citing.citation_text(incident, ACCESSED) == (
+    assert citation_formats.citation_text(incident, ACCESSED) == (
         f"Tessera Test. “Five rockets land near Ain al-Asad air base.” {incident.public_id}, "
         f"version of {version:%Y-%m-%d}. "
         f"https://tessera.example.org/incidents/{incident.public_id}/ (accessed 2026-11-27)."
@@ -58,15 +58,17 @@ def test_citation_names_project_title_id_version_permalink_and_access_date(incid
 def test_citation_does_not_double_the_title_punctuation(incident):
     incident.title = "Who fired the rockets?"
 
-    assert "“Who fired the rockets?”" in citing.citation_text(incident, ACCESSED)
+    assert "“Who fired the rockets?”" in citation_formats.citation_text(incident, ACCESSED)
 
 
 def test_citation_of_a_retracted_record_says_so(db):
     incident = IncidentFactory(status="retracted", retraction_reason="Reported in error.")
 
-    assert "Retracted record" in citing.citation_text(incident, ACCESSED)
-    assert citing.csl_json(incident, ACCESSED)["status"] == "retracted"
-    assert _bibtex_entry(citing.bibtex(incident, ACCESSED))["note"].startswith("Retracted record")
+    assert "Retracted record" in citation_formats.citation_text(incident, ACCESSED)
+    assert citation_formats.csl_json(incident, ACCESSED)["status"] == "retracted"
+    assert _bibtex_entry(citation_formats.bibtex(incident, ACCESSED))["note"].startswith(
+        "Retracted record"
+    )
 
 
 def test_bibtex_download_names_the_record(client, seeded, today_is_access_date):
@@ -91,7 +93,7 @@ def test_bibtex_download_names_the_record(client, seeded, today_is_access_date):
 def test_bibtex_escapes_what_latex_would_read_as_markup(db):
     incident = IncidentFactory(title=TRICKY_TITLE)
 
-    entry = _bibtex_entry(citing.bibtex(incident, ACCESSED))
+    entry = _bibtex_entry(citation_formats.bibtex(incident, ACCESSED))
 
     assert entry["title"] == (
         r'{=HYPERLINK("http://x") <b>50\% \& \textbraceleft{}more\textbraceright{}</b> \#1 a\_b '
@@ -134,12 +136,12 @@ def test_csl_json_download_is_one_item_describing_the_record(client, seeded, tod
 
 def test_the_citation_follows_the_version(db):
     incident = IncidentFactory()
-    first = citing.csl_json(incident, ACCESSED)["version"]
+    first = citation_formats.csl_json(incident, ACCESSED)["version"]
 
     incident.summary = "Corrected."
     incident.save()
 
-    assert citing.csl_json(incident, ACCESSED)["version"] == str(int(first) + 1)
+    assert citation_formats.csl_json(incident, ACCESSED)["version"] == str(int(first) + 1)
 
 
 @pytest.mark.parametrize("status", ["draft", "in review"])

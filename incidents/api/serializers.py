@@ -10,10 +10,12 @@ from rest_framework import serializers
 from simple_history.utils import bulk_create_with_history
 
 from core.api import BriefRelatedField, LinesField, ModelValidationMixin
+from csvio.layouts import PRESETS
+from csvio.layouts.base import Preset
+from csvio.layouts.native import NATIVE
 from geo.api.serializers import LocationBriefSerializer
 from geo.models import Location
-from incidents import citing, provenance
-from incidents.history import EDITORIAL_FIELDS
+from incidents import citation_formats, provenance
 from incidents.models import (
     Actor,
     Citation,
@@ -23,11 +25,9 @@ from incidents.models import (
     Source,
     Tag,
 )
-from incidents.presets import PRESETS
-from incidents.presets.base import Preset
-from incidents.presets.native import NATIVE
 from incidents.search import refresh_search_documents
 from incidents.taxonomy import Claim
+from incidents.version_changes import EDITORIAL_FIELDS
 from incidents.workflow import sees_every_status, transition_errors
 
 
@@ -261,11 +261,11 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
         return RelationSerializer(links, many=True, context=self.context).data
 
     def get_permalink(self, incident: Incident) -> str:
-        return citing.permalink(incident)
+        return citation_formats.permalink(incident)
 
     def get_citation(self, incident: Incident) -> str:
         """How to cite this version of the record, accessed today."""
-        return citing.citation_text(incident, timezone.localdate())
+        return citation_formats.citation_text(incident, timezone.localdate())
 
     def to_representation(self, incident: Incident) -> dict[str, Any]:
         data = super().to_representation(incident)

@@ -22,6 +22,8 @@ from core.api import (
     require_if_match,
 )
 from core.renderers import STREAMED_FORMATS, CSVRenderer, GeoJSONRenderer
+from csvio.export import streamed_incidents
+from csvio.layouts import PRESETS
 from incidents.api.serializers import (
     ActorBriefSerializer,
     ActorSerializer,
@@ -32,13 +34,11 @@ from incidents.api.serializers import (
     SourceBriefSerializer,
     SourceSerializer,
 )
-from incidents.exports import streamed_incidents
 from incidents.filters import IncidentFilterSet
-from incidents.history import EDITORIAL_FIELDS, with_changes
 from incidents.merging import merge
 from incidents.models import Actor, Incident, Source
-from incidents.presets import PRESETS
 from incidents.taxonomy import PUBLIC_STATUSES, Status
+from incidents.version_changes import EDITORIAL_FIELDS, with_changes
 from incidents.workflow import is_editor, sees_every_status
 
 # Writes that change a record the client has read: they must name its version (If-Match).

@@ -1,0 +1,221 @@
+"""The admin's CSV pages: export the filtered list or a selection, and import a file.
+
+Exports go through the presets and the streaming writer of csvio.export; the import
+page runs a dry run first and writes only when the editor confirms.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import io
+import uuid
+from pathlib import PurePosixPath
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ALL_VAR, ERROR_FLAG, ORDER_VAR, PAGE_VAR
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.exceptions import ValidationError
+
+from csvio.export import streamed_incidents
+from csvio.imports import import_incidents
+from csvio.layouts import PRESETS
+from incidents.api.serializers import ExportOptions
+from incidents.models import Incident
+
+UPLOADS = "imports"
+# The admin list's own parameters: ordering, page, error flag, show all; the rest filter it.
+LIST_BOOKKEEPING = {ORDER_VAR, PAGE_VAR, ERROR_FLAG, ALL_VAR}
+# A file checked in a dry run waits for the editor to confirm it; one never confirmed is
+# removed once it is this old.
+UNCONFIRMED_KEPT = dt.timedelta(days=1)
+
+
+def export_changelist(model_admin, request: HttpRequest) -> HttpResponse:
+    """The admin list as it is filtered and searched now, as one CSV file."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    request.GET = request.GET.copy()
+    # Read as the API reads them (ExportOptions); the rest of the query is the list's filter.
+    layout = QueryDict(mutable=True)
+    for name in ("preset", "include_all"):
+        if name in request.GET:
+            layout.setlist(name, request.GET.pop(name))
+    list_url = reverse("admin:incidents_incident_changelist")
+    try:
+        preset, include_all = ExportOptions.of(layout)
+    except ValidationError as error:
+        for name, problems in error.detail.items():
+            messages.error(request, f"{name}: {' '.join(problems)}")
+        return redirect(list_url)
+    try:
+        incidents = model_admin.get_changelist_instance(request).get_queryset(request)
+    except IncorrectLookupParameters:  # as the list itself answers them
+        return redirect(f"{list_url}?{ERROR_FLAG}=1")
+    if note := preset.export_note(include_all=include_all):
+        model_admin.message_user(request, note, messages.INFO)
+    return streamed_incidents(
+        preset.export_queryset(incidents, include_all=include_all),
+        "csv",
+        preset,
+        links_to=Incident.objects.visible_to(request.user),
+        filters=[
+            (name, value)
+            for name, values in request.GET.lists()
+            if name not in LIST_BOOKKEEPING
+            for value in values
+        ],
+    )
+
+
+def export_action(preset_name: str):
+    preset = PRESETS[preset_name]
+
+    def export_selected(model_admin, request: HttpRequest, queryset) -> HttpResponse:
+        # Rows picked one by one are what the editor wants, whatever the dataset holds; but
+        # a layout that cannot say a record was retracted still leaves it out.
+        chosen = preset.export_queryset(queryset, include_all=True)
+        if note := preset.export_note(include_all=True):
+            model_admin.message_user(request, note, messages.INFO)
+        return streamed_incidents(
+            chosen.order_by("-date_start", "-id"),
+            "csv",
+            preset,
+            links_to=Incident.objects.visible_to(request.user),
+        )
+
+    export_selected.short_description = f"Export selected incidents to CSV ({preset_name})"
+    export_selected.__name__ = f"export_selected_{preset_name}"
+    return export_selected
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(help_text="A CSV file, UTF-8, with the layout's header row.")
+    layout = forms.ChoiceField(choices=[(name, name) for name in PRESETS])
+    create_missing = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Create actors, places and sources that do not exist yet",
+    )
+    skip_bad_rows = forms.BooleanField(
+        required=False, label="Write the good rows even if some rows fail"
+    )
+
+
+def import_view(model_admin, request: HttpRequest) -> HttpResponse:
+    """Upload → dry run with the full report → confirm, which imports the same file."""
+    if not request.user.has_perm("incidents.publish_incident"):
+        raise PermissionDenied
+    context = {**model_admin.admin_site.each_context(request), "opts": model_admin.model._meta}
+    if request.method == "POST" and "confirm" in request.POST:
+        return _confirm(model_admin, request, context)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        _remove_unconfirmed_uploads()
+        upload = form.cleaned_data["file"]
+        # Under its own name too: the history of what it imports names the file.
+        stored = default_storage.save(
+            f"{UPLOADS}/{uuid.uuid4().hex}_{PurePosixPath(upload.name).name[-100:]}", upload
+        )
+        options = _options(form.cleaned_data)
+        if not _is_utf8(stored):
+            default_storage.delete(stored)
+            form.add_error("file", "The file is not UTF-8 text; save it as CSV UTF-8 and retry.")
+        else:
+            report = _run(stored, options, request, dry_run=True)
+            if report.must_fix or (report.problems and not options["skip_bad_rows"]):
+                default_storage.delete(stored)  # it cannot be confirmed as it is
+                stored = ""
+            context.update(report=report, stored=stored, options=options)
+    context["form"] = form
+    return TemplateResponse(request, "admin/incidents/incident/import.html", context)
+
+
+def _remove_unconfirmed_uploads() -> None:
+    try:
+        _, names = default_storage.listdir(UPLOADS)
+    except FileNotFoundError:
+        return
+    cutoff = timezone.now() - UNCONFIRMED_KEPT
+    for name in names:
+        path = f"{UPLOADS}/{name}"
+        try:
+            stale = default_storage.get_modified_time(path) < cutoff
+        except FileNotFoundError:  # confirmed, or removed by another editor's upload
+            continue
+        if stale:
+            default_storage.delete(path)
+
+
+def _options(data: dict) -> dict:
+    return {
+        "layout": data["layout"],
+        "create_missing": bool(data["create_missing"]),
+        "skip_bad_rows": bool(data["skip_bad_rows"]),
+    }
+
+
+def _is_utf8(stored: str) -> bool:
+    """Whether the stored file decodes as UTF-8, read a piece at a time (files are large)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with default_storage.open(stored, "rb") as raw:
+        try:
+            while piece := raw.read(1 << 20):
+                decoder.decode(piece)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _run(stored: str, options: dict, request: HttpRequest, *, dry_run: bool):
+    # Read as the import goes, not whole: memory stays flat however large the file.
+    with default_storage.open(stored, "rb") as raw:
+        return import_incidents(
+            io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""),
+            PRESETS[options["layout"]],
+            dry_run=dry_run,
+            create_missing=options["create_missing"],
+            skip_bad_rows=options["skip_bad_rows"],
+            user=request.user,
+            file_name=_uploaded_name(stored),
+        )
+
+
+def _uploaded_name(stored: str) -> str:
+    """The name the editor's file had (the storage may have made it safe to store)."""
+    return PurePosixPath(stored).name.partition("_")[2]
+
+
+def _confirm(model_admin, request: HttpRequest, context: dict) -> HttpResponse:
+    stored = request.POST.get("stored", "")
+    if not stored.startswith(f"{UPLOADS}/") or ".." in stored or not default_storage.exists(stored):
+        messages.error(request, "The uploaded file is gone; upload it again.")
+        return redirect("admin:incidents_incident_import")
+    options = {
+        "layout": request.POST.get("layout", "native"),
+        "create_missing": request.POST.get("create_missing") == "1",
+        "skip_bad_rows": request.POST.get("skip_bad_rows") == "1",
+    }
+    if options["layout"] not in PRESETS:
+        raise PermissionDenied
+    try:
+        report = _run(stored, options, request, dry_run=False)
+    except FileNotFoundError:  # removed as unconfirmed since the check above
+        messages.error(request, "The uploaded file is gone; upload it again.")
+        return redirect("admin:incidents_incident_import")
+    default_storage.delete(stored)
+    level = messages.SUCCESS if report.written else messages.ERROR
+    messages.add_message(request, level, report.summary())
+    if report.written:
+        return redirect("admin:incidents_incident_changelist")
+    context.update(report=report, form=ImportForm())
+    return TemplateResponse(request, "admin/incidents/incident/import.html", context)

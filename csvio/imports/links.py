@@ -1,0 +1,236 @@
+"""The links an import writes between records, named by public id in the native layout: the
+record a merged duplicate points to (`duplicate_of`) and relations (`relations`).
+
+A row may name a record that a later row of the file writes, so a link waits until the record
+it names is stored: one that exists already is known when the row is read, one written further
+down when its batch is written, without asking the database again.
+
+An import adds relations and never removes one, and merges only as the admin's merge does:
+into a public record that is not itself merged, never a record others are merged into. Those
+rules are checked once the whole file is written, against what it wrote, so that the order of
+its rows does not matter. A row they refuse, like a link to a record named nowhere, has been
+written by then, so the import writes nothing: skipping bad rows cannot leave such a row out.
+A record whose links change gets a new version and a history entry, as an admin save gives it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db.models import Model
+from django.utils import timezone
+
+from core import bulk_writes
+from csvio.imports.report import ImportReport, Problem
+from incidents.models import Incident, IncidentRelation
+from incidents.taxonomy import PUBLIC_STATUSES, Status
+
+DUPLICATE = "duplicate of"  # the kind of link that is a merge, beside the RelationKinds
+# Merges checked per query, at the end of an import.
+MERGE_CHECKS = 5000
+
+
+@dataclass(frozen=True)
+class Link:
+    row: int
+    incident: int  # the record the row wrote
+    kind: str  # a RelationKind, or DUPLICATE
+    public_id: str  # the record it names
+    unchanged: bool  # whether the row left its record as it was
+
+
+class Links:
+    def __init__(
+        self, *, report: ImportReport, history, user, column_of: Callable[[str], str]
+    ) -> None:
+        self.report, self.history, self.user = report, history, user
+        self.column_of = column_of  # field name → the file's column, for problems
+        self.waiting: list[Link] = []  # naming records not stored yet
+        self.counted: set[int] = set()  # unchanged records a link has counted as updated
+        self.merged: dict[int, int] = {}  # record this import merges → its row
+        self.unpublished: dict[int, int] = {}  # public record this import hides → its row
+        self.refused_late = False  # a problem found after its row was written
+
+    # -- reading rows -------------------------------------------------------------------
+
+    @staticmethod
+    def targets(rows: Iterable) -> dict[str, int]:
+        """{public id: id} of the stored records that rows (ImportedIncidents) name."""
+        named = set()
+        for row in rows:
+            named.add(row.duplicate_of)
+            named.update(public_id for _, public_id in row.relations)
+        named.discard("")
+        if not named:
+            return {}
+        return dict(Incident.objects.filter(public_id__in=named).values_list("public_id", "pk"))
+
+    @staticmethod
+    def problems(incident: Incident, imported, targets: dict[str, int]) -> dict:
+        """{field: messages} for the links of a row that the rules refuse, as far as the row
+        itself tells (the merge is written after the row, where the model cannot see it)."""
+        found: dict[str, list[str]] = {}
+        stored = incident.stored_duplicate_of
+        if imported.duplicate_of == incident.public_id and imported.duplicate_of:
+            found["duplicate_of"] = ["A record cannot duplicate itself."]
+        elif imported.duplicate_of and incident.status != Status.RETRACTED:
+            message = constraint_message(Incident, "incident_duplicate_is_retracted")
+            found["duplicate_of"] = [message]
+        elif imported.duplicate_of and stored and stored != targets.get(imported.duplicate_of):
+            found["duplicate_of"] = [
+                "Already merged into another record: an import does not move a merge "
+                "(retract and merge again in the admin)."
+            ]
+        if incident.public_id and any(
+            public_id == incident.public_id for _, public_id in imported.relations
+        ):
+            found["relations"] = [
+                constraint_message(IncidentRelation, "incident_relation_not_self")
+            ]
+        return found
+
+    # -- after each batch ----------------------------------------------------------------
+
+    def written(self, rows: list, targets: dict[str, int]) -> None:
+        """Queue the links of the rows (Incident, ImportedIncident) a batch wrote, then write
+        those whose records are stored: named before, or written by the batch."""
+        for incident, imported in rows:
+            unchanged = not incident.changed
+            if incident.stored_status in PUBLIC_STATUSES and incident.status not in PUBLIC_STATUSES:
+                self.unpublished[incident.pk] = imported.row
+            # A row that restates a stored merge leaves it to the rules it was made by.
+            restated = incident.stored_duplicate_of is not None and (
+                incident.stored_duplicate_of == targets.get(imported.duplicate_of)
+            )
+            if imported.duplicate_of and not restated:
+                self.merged[incident.pk] = imported.row
+                self.waiting.append(
+                    Link(imported.row, incident.pk, DUPLICATE, imported.duplicate_of, unchanged)
+                )
+            self.waiting += [
+                Link(imported.row, incident.pk, kind, public_id, unchanged)
+                for kind, public_id in imported.relations
+            ]
+        stored = dict(targets)
+        stored.update((incident.public_id, incident.pk) for incident, _ in rows)
+        ready = [link for link in self.waiting if link.public_id in stored]
+        self.waiting = [link for link in self.waiting if link.public_id not in stored]
+        self._write(ready, stored)
+
+    def _write(self, links: list[Link], stored: dict[str, int]) -> None:
+        # A new record may name the public id it was just given.
+        for link in [link for link in links if stored[link.public_id] == link.incident]:
+            if link.kind == DUPLICATE:
+                self._refuse(link.row, "duplicate_of", "A record cannot duplicate itself.")
+                del self.merged[link.incident]
+            else:
+                message = constraint_message(IncidentRelation, "incident_relation_not_self")
+                self._refuse(link.row, "relations", message)
+            links.remove(link)
+        merges = {link.incident: stored[link.public_id] for link in links if link.kind == DUPLICATE}
+        wanted = {
+            (link.incident, stored[link.public_id], link.kind)
+            for link in links
+            if link.kind != DUPLICATE
+        }
+        there = IncidentRelation.objects.filter(from_incident__in={key[0] for key in wanted})
+        new = sorted(wanted - set(there.values_list("from_incident", "to_incident", "kind")))
+        relations = [
+            IncidentRelation(from_incident_id=source, to_incident_id=target, kind=kind)
+            for source, target, kind in new
+        ]
+        bulk_writes.insert(relations)
+        self.history.created(IncidentRelation, [relation.pk for relation in relations])
+        linked = set(merges) | {source for source, _, _ in new}
+        newly_counted = {
+            link.incident
+            for link in links
+            if link.unchanged and link.incident in linked and link.incident not in self.counted
+        }
+        self._changed(set(merges) | newly_counted, merges, newly_counted)
+
+    def _changed(self, ids: set[int], merges: dict[int, int], newly_counted: set[int]) -> None:
+        """A new version and history entry for the records whose links changed (a merge, or
+        new relations of a record the file otherwise left as it was, which now counts as
+        updated)."""
+        if not ids:
+            return
+        records = list(
+            Incident.objects.filter(pk__in=ids).only(
+                "version", "duplicate_of", "updated_at", "updated_by"
+            )
+        )
+        now = timezone.now()
+        for record in records:
+            record.version += 1
+            record.duplicate_of_id = merges.get(record.pk, record.duplicate_of_id)
+            if record.pk in newly_counted:
+                record.updated_at, record.updated_by = now, self.user
+        bulk_writes.update(records, ["version", "duplicate_of", "updated_at", "updated_by"])
+        self.history.changed(Incident, [record.pk for record in records])
+        self.counted |= newly_counted
+        self.report.updated += len(newly_counted)
+        self.report.unchanged -= len(newly_counted)
+
+    # -- at the end ----------------------------------------------------------------------
+
+    def finish(self) -> None:
+        """Report the records no row wrote, and the merges the rules refuse now that the
+        whole file is written."""
+        for link in self.waiting:
+            message = (
+                f"No incident {link.public_id} exists in Tessera, nor in a row of this file "
+                "that could be written."
+            )
+            self._refuse(link.row, "duplicate_of" if link.kind == DUPLICATE else "relations",
+                         message)  # fmt: skip
+        self.waiting = []
+        self._check_merges()
+
+    def _check_merges(self) -> None:
+        """A record is merged into a public one that is not itself merged (readers are sent
+        on to it), and not while others are merged into it (they would be sent on again)."""
+        merged = list(self.merged)
+        for start in range(0, len(merged), MERGE_CHECKS):
+            chunk = merged[start : start + MERGE_CHECKS]
+            kept = Incident.objects.filter(pk__in=chunk, duplicate_of__isnull=False).values_list(
+                "pk",
+                "duplicate_of__public_id",
+                "duplicate_of__status",
+                "duplicate_of__duplicate_of",
+            )
+            for pk, public_id, status, merged_into in kept:
+                if status not in PUBLIC_STATUSES:
+                    message = (
+                        f"{public_id} is not public ({status}): a record is merged only into a "
+                        "published or retracted one."
+                    )
+                    self._refuse(self.merged[pk], "duplicate_of", message)
+                elif merged_into is not None:
+                    message = f"{public_id} is itself merged into another record."
+                    self._refuse(self.merged[pk], "duplicate_of", message)
+            merged_into_them = Incident.objects.filter(duplicate_of__in=chunk).values_list(
+                "duplicate_of", "public_id"
+            )
+            for pk, duplicate in merged_into_them:
+                message = (
+                    f"{duplicate} is merged into this record: merge it in the admin, which "
+                    "moves such records along."
+                )
+                self._refuse(self.merged[pk], "duplicate_of", message)
+        for pk, duplicate in Incident.objects.filter(
+            duplicate_of__in=list(self.unpublished)
+        ).values_list("duplicate_of", "public_id"):
+            message = f"{duplicate} is merged into this record, which must stay public."
+            self._refuse(self.unpublished[pk], "status", message)
+
+    def _refuse(self, row: int, field: str, message: str) -> None:
+        """A problem found after its row was written: nothing can be written."""
+        self.refused_late = True
+        self.report.problems.append(Problem(row, self.column_of(field), message))
+
+
+def constraint_message(model: type[Model], name: str) -> str:
+    [constraint] = [c for c in model._meta.constraints if c.name == name]
+    return constraint.get_violation_error_message()

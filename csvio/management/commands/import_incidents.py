@@ -1,0 +1,76 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from csvio.imports import import_incidents
+from csvio.layouts import PRESETS
+
+
+class Command(BaseCommand):
+    help = (
+        "Import incidents from a CSV file in Tessera's, ACLED's or UCDP GED's layout. Every "
+        "row is validated; nothing is written if any row fails, unless --skip-bad-rows."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="A CSV file, UTF-8, with the layout's header row.")
+        parser.add_argument(
+            "--format",
+            "--preset",  # as export_incidents calls it
+            dest="format",
+            choices=sorted(PRESETS),
+            required=True,
+            help="The file's layout.",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check the file and report; write nothing."
+        )
+        parser.add_argument(
+            "--no-create",
+            action="store_true",
+            help="Refuse rows whose actors, places or sources do not exist yet.",
+        )
+        parser.add_argument(
+            "--skip-bad-rows", action="store_true", help="Write the good rows, report the rest."
+        )
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help="Who the history of the imported records names; nobody when left out.",
+        )
+
+    def handle(self, *args, file, format, dry_run, no_create, skip_bad_rows, user, **options):
+        user = self._user(user) if user else None
+        try:
+            with open(file, encoding="utf-8-sig", newline="") as handle:
+                report = import_incidents(
+                    handle,
+                    PRESETS[format],
+                    dry_run=dry_run,
+                    create_missing=not no_create,
+                    skip_bad_rows=skip_bad_rows,
+                    user=user,
+                    file_name=Path(file).name,
+                    progress=self._progress,
+                )
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}.") from error
+        self.stderr.write("")
+        for line in report.lines():
+            self.stdout.write(line)
+        if report.problems and not report.written and not dry_run:
+            raise CommandError("Import refused; nothing was written.")
+        if dry_run and report.must_fix:
+            raise CommandError("This file cannot be imported as it is; fix the rows above.")
+
+    def _user(self, username: str):
+        User = get_user_model()
+        try:
+            return User.objects.get(**{User.USERNAME_FIELD: username})
+        except User.DoesNotExist as error:
+            raise CommandError(f"There is no user “{username}”.") from error
+
+    def _progress(self, rows: int) -> None:
+        self.stderr.write(f"\r{rows} rows read", ending="")
+        self.stderr.flush()
