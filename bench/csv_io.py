@@ -168,7 +168,7 @@ def time_database_alone(count: int) -> list[tuple[str, float]]:
     vectors' share is timed apart: the same vectors computed and thrown away."""
     from django.db import connection, transaction
 
-    from csvio.imports.importer import _History
+    from core.history_writes import BulkHistory
     from incidents.models import Citation, Incident, IncidentActor
     from incidents.search import vector_sql
 
@@ -224,7 +224,7 @@ def time_database_alone(count: int) -> list[tuple[str, float]]:
                 )
             cursor.execute("SELECT new FROM copied")
             new = [row[0] for row in cursor.fetchall()]
-            history = _History(reason="Imported")
+            history = BulkHistory(reason="Imported")
 
             def write_history() -> None:
                 history.created(Incident, new)

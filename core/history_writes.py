@@ -1,0 +1,75 @@
+"""Writing the history entries of many records at once, as AuditTrail (simple_history) would
+write them one by one.
+
+An entry holds the record's values as stored, so it is copied from the record's row by one
+INSERT … SELECT per chunk of ids, as simple_history's bulk_history_create() would write it from
+the record in memory, but without building a historical instance per record. A deletion's
+entries are copied before the rows are deleted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import connections
+from django.db.models import Model
+from django.utils import timezone
+from simple_history.utils import get_history_manager_for_model
+
+from core.bulk_writes import id_chunks
+
+CREATED, CHANGED, DELETED = "+", "~", "-"
+
+
+@dataclass
+class BulkHistory:
+    """Who writes and why: what every entry written through this object says."""
+
+    user: Any = None
+    reason: str = ""
+
+    def created(self, model: type[Model], ids: list[int], *, by: str = "") -> None:
+        """Entries for the new rows of `model` whose `by` column (the primary key by default)
+        is in `ids`."""
+        self._copy(model, ids, CREATED, by)
+
+    def changed(self, model: type[Model], ids: list[int]) -> None:
+        self._copy(model, ids, CHANGED)
+
+    def deleted(self, model: type[Model], ids: list[int]) -> None:
+        """Entries for rows about to be deleted: call it before deleting them."""
+        self._copy(model, ids, DELETED)
+
+    def _copy(self, model: type[Model], ids: list[int], history_type: str, by: str = "") -> None:
+        if not ids or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+            return
+        historical = get_history_manager_for_model(model).model
+        tracked = historical.tracked_fields
+        connection = connections[model.objects.db]
+        quote = connection.ops.quote_name
+        user = self.user.pk if getattr(self.user, "is_authenticated", False) else None
+        entry = {
+            "history_date": timezone.now(),
+            "history_change_reason": self.reason,
+            "history_type": history_type,
+            "history_user": user,
+        }
+        columns = [historical._meta.get_field(f.name).column for f in tracked]
+        columns += [historical._meta.get_field(name).column for name in entry]
+        values = [
+            historical._meta.get_field(name).get_db_prep_save(value, connection)
+            for name, value in entry.items()
+        ]
+        copied = ", ".join(quote(f.column) for f in tracked)
+        column = quote(by or model._meta.pk.column)
+        for chunk, condition in id_chunks(connection, column, ids, len(values)):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {quote(historical._meta.db_table)} "
+                    f"({', '.join(quote(column) for column in columns)}) "
+                    f"SELECT {copied}, {', '.join(['%s'] * len(values))} "
+                    f"FROM {quote(model._meta.db_table)} WHERE {condition}",
+                    [*values, *chunk],
+                )
