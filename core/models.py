@@ -73,11 +73,12 @@ class ConstraintMessagesOnFields(models.Model):
         try:
             super().validate_constraints(exclude=exclude)
         except ValidationError as error:
-            raise ValidationError(self._errors_on_fields(error, exclude or set())) from error
+            raise ValidationError(self.errors_on_fields(error, exclude or set())) from error
 
-    def _errors_on_fields(
+    def errors_on_fields(
         self, error: ValidationError, exclude: set[str]
     ) -> dict[str, list[ValidationError]]:
+        """Constraint violations (`error`) by the field each is shown on."""
         by_field: dict[str, list[ValidationError]] = {}
         for field, errors in error.update_error_dict({}).items():
             for item in errors:

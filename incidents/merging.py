@@ -26,13 +26,23 @@ def merge_problems(duplicate: Incident, kept: Incident) -> str:
         return f"{duplicate.public_id} is {duplicate.status}; only a published record is merged."
     if duplicate.duplicate_of_id:
         return f"{duplicate.public_id} is already merged into {duplicate.duplicate_of.public_id}."
+    return kept_problems(kept)
+
+
+def kept_problems(kept: Incident) -> str:
+    """Why no record can be merged into `kept`; empty when one can.
+
+    The admin's and the API's merge ask it, and so does an import that writes a merge.
+    """
     if kept.duplicate_of_id:
         return (
             f"{kept.public_id} is itself merged into {kept.duplicate_of.public_id}; "
             "merge into that record."
         )
+    if kept.status == Status.RETRACTED:
+        return f"{kept.public_id} is retracted; merge into a published record."
     if kept.status != Status.PUBLISHED:
-        return f"{kept.public_id} is {kept.status}; merge into a published record."
+        return f"{kept.public_id} is not public ({kept.status}); merge into a published record."
     return ""
 
 

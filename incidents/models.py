@@ -7,7 +7,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Upper
 
-from core import validators
+from core import bulk_writes, validators
 from core.models import (
     AuditTrail,
     ConstraintMessagesOnFields,
@@ -229,12 +229,31 @@ class PublicIdCounter(models.Model):
     @classmethod
     def reserve(cls, prefix: str, count: int) -> list[str]:
         """Hand out `count` consecutive public ids for `prefix` (for bulk creation)."""
+        return cls.reserve_many({prefix: count})[prefix]
+
+    @classmethod
+    def reserve_many(
+        cls, counts: dict[str, int], *, after: dict[str, int] | None = None
+    ) -> dict[str, list[str]]:
+        """reserve() for many prefixes at once (prefix → how many), in three queries; the
+        ids are numbered after `after[prefix]` when it is higher (the highest an import's
+        file gives)."""
+        if not counts:
+            return {}
         with transaction.atomic():
-            counter, _ = cls.objects.select_for_update().get_or_create(prefix=prefix)
-            cls.objects.filter(pk=counter.pk).update(last=F("last") + count)
-            counter.refresh_from_db()
-        first = counter.last - count + 1
-        return [f"{prefix}-{number:05d}" for number in range(first, counter.last + 1)]
+            cls.objects.bulk_create(
+                [cls(prefix=prefix) for prefix in counts], ignore_conflicts=True
+            )
+            counters = list(cls.objects.select_for_update().filter(prefix__in=counts))
+            reserved = {}
+            for counter in counters:
+                first = max(counter.last, (after or {}).get(counter.prefix, 0)) + 1
+                counter.last = first + counts[counter.prefix] - 1
+                reserved[counter.prefix] = [
+                    f"{counter.prefix}-{number:05d}" for number in range(first, counter.last + 1)
+                ]
+            bulk_writes.update(counters, ["last"])  # bulk_update's CASE per prefix costs more
+        return reserved
 
     @classmethod
     def reserve_up_to(cls, prefix: str, number: int) -> None:
