@@ -1,4 +1,5 @@
-"""What an import has seen so far, kept in the database so that its memory stays flat.
+"""What an import has seen so far, kept in the database so that its memory stays flat, and
+the rows that repeat an earlier one.
 
 An import remembers, for the whole file, every id its rows gave and every stored record they
 matched, with the first row that did: a repeat is a problem, not a second update. Millions of
@@ -13,6 +14,10 @@ import hashlib
 from collections.abc import Iterable
 
 from django.db import connections
+
+from csvio.imports.report import ImportReport, Problem
+from csvio.layouts.base import ImportedIncident
+from incidents.models import Incident
 
 TABLE = "tessera_import_seen"
 # Keys per statement on SQLite, under its limit of bound parameters.
@@ -89,3 +94,65 @@ class Seen:
 
 def _digest(key: str) -> str:
     return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+class Repeats:
+    """The rows that repeat an earlier row of the file: its id, or the stored record it
+    matched. Each is a problem on its row, not a second update."""
+
+    def __init__(self, seen: Seen, report: ImportReport, column: str) -> None:
+        self.seen, self.report = seen, report
+        self.column = column  # where a repeat is reported: the layout's first column
+
+    def without_repeated_ids(
+        self, rows: list[tuple[int, ImportedIncident]]
+    ) -> list[tuple[int, ImportedIncident]]:
+        """Leaves out a row whose id an earlier row had, and a row whose public id the import
+        gave an earlier row's new record."""
+        first_row_of: dict[str, int] = {}  # id → the first row of this batch that had it
+        for number, imported in reversed(rows):
+            key = imported.public_id or imported.event_id
+            if key:
+                first_row_of[f"id:{key}"] = number
+        first_row_of.update(self.seen.first_rows(first_row_of))
+        given = self.seen.rows_of(
+            f"given:{imported.public_id}" for _, imported in rows if imported.public_id
+        )
+        kept = []
+        for number, imported in rows:
+            key = imported.public_id or imported.event_id
+            first = first_row_of.get(f"id:{key}", number) if key else number
+            if first != number:
+                message = f"Row {first} already has the id “{key}”."
+            elif f"given:{imported.public_id}" in given:
+                message = (
+                    f"The import gave “{key}” to the new record of row "
+                    f"{given[f'given:{imported.public_id}']}: put rows without a public id "
+                    "after the rows that have one, or give every row its id."
+                )
+            else:
+                kept.append((number, imported))
+                continue
+            self.report.problems.append(Problem(number, self.column, message))
+            self.report.skipped += 1
+        return kept
+
+    def matched_again(
+        self, rows: list[tuple[int, Incident]], what: str = "updates this incident"
+    ) -> dict[int, list[Problem]]:
+        """The rows whose stored incident an earlier row matched by another id (its public
+        id, then its dataset's event id): a problem each, not a second update."""
+        stored = [(number, incident) for number, incident in rows if incident.pk is not None]
+        first_row_of = {f"record:{incident.pk}": number for number, incident in reversed(stored)}
+        first_row_of.update(self.seen.first_rows(first_row_of))
+        again = {}
+        for number, incident in stored:
+            first = first_row_of[f"record:{incident.pk}"]
+            if first != number:
+                message = f"Row {first} already {what} ({incident.public_id})."
+                again[number] = [Problem(number, self.column, message)]
+        return again
+
+    def given(self, public_ids: dict[str, int]) -> None:
+        """Remember the public ids the import gave new records (id → the row's number)."""
+        self.seen.first_rows({f"given:{public_id}": row for public_id, row in public_ids.items()})

@@ -5,16 +5,18 @@ A row may name a record that a later row of the file writes, so a link waits unt
 it names is stored: one that exists already is known when the row is read, one written further
 down when its batch is written, without asking the database again.
 
-An import adds relations and never removes one, and merges only as the admin's merge does:
-into a public record that is not itself merged, never a record others are merged into. Those
-rules are checked once the whole file is written, against what it wrote, so that the order of
-its rows does not matter. A row they refuse, like a link to a record named nowhere, has been
-written by then, so the import writes nothing: skipping bad rows cannot leave such a row out.
-A record whose links change gets a new version and a history entry, as an admin save gives it.
+An import adds relations and never removes one, and merges only into a record the admin's
+merge would take (incidents.merging.kept_problems: a published record not itself merged),
+never a record others are merged into. Those rules are checked once the whole file is
+written, against what it wrote, so that the order of its rows does not matter. A row they
+refuse, like a link to a record named nowhere, has been written by then, so the import writes
+nothing: skipping bad rows cannot leave such a row out. A record whose links change gets a
+new version and a history entry, as an admin save gives it.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -22,13 +24,20 @@ from django.db.models import Model
 from django.utils import timezone
 
 from core import bulk_writes
+from core.history_writes import BulkHistory
 from csvio.imports.report import ImportReport, Problem
+from csvio.imports.row import ImportRow
+from csvio.imports.validate import ModelRules
+from incidents.merging import kept_problems
 from incidents.models import Incident, IncidentRelation
-from incidents.taxonomy import PUBLIC_STATUSES, Status
+from incidents.taxonomy import PUBLIC_STATUSES
 
 DUPLICATE = "duplicate of"  # the kind of link that is a merge, beside the RelationKinds
 # Merges checked per query, at the end of an import.
 MERGE_CHECKS = 5000
+# What a merged record's duplicate_of holds while the rules judge it: any record, since they
+# ask only whether it is merged (the record it names may not be written yet).
+SOME_RECORD = -1
 
 
 @dataclass(frozen=True)
@@ -42,9 +51,16 @@ class Link:
 
 class Links:
     def __init__(
-        self, *, report: ImportReport, history, user, column_of: Callable[[str], str]
+        self,
+        *,
+        report: ImportReport,
+        history: BulkHistory,
+        user,
+        column_of: Callable[[str], str],
+        rules: ModelRules,
     ) -> None:
         self.report, self.history, self.user = report, history, user
+        self.rules = rules  # the Incident model's
         self.column_of = column_of  # field name → the file's column, for problems
         self.waiting: list[Link] = []  # naming records not stored yet
         self.counted: set[int] = set()  # unchanged records a link has counted as updated
@@ -66,17 +82,15 @@ class Links:
             return {}
         return dict(Incident.objects.filter(public_id__in=named).values_list("public_id", "pk"))
 
-    @staticmethod
-    def problems(incident: Incident, imported, targets: dict[str, int]) -> dict:
+    def problems(self, row: ImportRow, targets: dict[str, int]) -> dict:
         """{field: messages} for the links of a row that the rules refuse, as far as the row
         itself tells (the merge is written after the row, where the model cannot see it)."""
         found: dict[str, list[str]] = {}
-        stored = incident.stored_duplicate_of
+        incident, imported, stored = row.incident, row.imported, row.stored_duplicate_of
         if imported.duplicate_of == incident.public_id and imported.duplicate_of:
             found["duplicate_of"] = ["A record cannot duplicate itself."]
-        elif imported.duplicate_of and incident.status != Status.RETRACTED:
-            message = constraint_message(Incident, "incident_duplicate_is_retracted")
-            found["duplicate_of"] = [message]
+        elif imported.duplicate_of and (broken := self._broken_when_merged(incident)):
+            found["duplicate_of"] = broken
         elif imported.duplicate_of and stored and stored != targets.get(imported.duplicate_of):
             found["duplicate_of"] = [
                 "Already merged into another record: an import does not move a merge "
@@ -90,18 +104,25 @@ class Links:
             ]
         return found
 
+    def _broken_when_merged(self, incident: Incident) -> list[str]:
+        """The model's constraints on a merged record that `incident` would break."""
+        merged = copy.copy(incident)
+        merged.duplicate_of_id = SOME_RECORD
+        errors = self.rules.add_constraint_errors(merged, {}, reading="duplicate_of")
+        return [message for messages in errors.values() for message in messages]
+
     # -- after each batch ----------------------------------------------------------------
 
-    def written(self, rows: list, targets: dict[str, int]) -> None:
-        """Queue the links of the rows (Incident, ImportedIncident) a batch wrote, then write
-        those whose records are stored: named before, or written by the batch."""
-        for incident, imported in rows:
-            unchanged = not incident.changed
-            if incident.stored_status in PUBLIC_STATUSES and incident.status not in PUBLIC_STATUSES:
+    def written(self, rows: list[ImportRow], targets: dict[str, int]) -> None:
+        """Queue the links of the rows a batch wrote, then write those whose records are
+        stored: named before, or written by the batch."""
+        for row in rows:
+            incident, imported, unchanged = row.incident, row.imported, not row.changed
+            if row.stored_status in PUBLIC_STATUSES and incident.status not in PUBLIC_STATUSES:
                 self.unpublished[incident.pk] = imported.row
             # A row that restates a stored merge leaves it to the rules it was made by.
-            restated = incident.stored_duplicate_of is not None and (
-                incident.stored_duplicate_of == targets.get(imported.duplicate_of)
+            restated = row.stored_duplicate_of is not None and (
+                row.stored_duplicate_of == targets.get(imported.duplicate_of)
             )
             if imported.duplicate_of and not restated:
                 self.merged[incident.pk] = imported.row
@@ -113,7 +134,7 @@ class Links:
                 for kind, public_id in imported.relations
             ]
         stored = dict(targets)
-        stored.update((incident.public_id, incident.pk) for incident, _ in rows)
+        stored.update((row.incident.public_id, row.incident.pk) for row in rows)
         ready = [link for link in self.waiting if link.public_id in stored]
         self.waiting = [link for link in self.waiting if link.public_id not in stored]
         self._write(ready, stored)
@@ -189,27 +210,24 @@ class Links:
         self._check_merges()
 
     def _check_merges(self) -> None:
-        """A record is merged into a public one that is not itself merged (readers are sent
-        on to it), and not while others are merged into it (they would be sent on again)."""
+        """A record is merged only into one the admin's merge would take (readers are sent on
+        to it), and not while others are merged into it (they would be sent on again)."""
         merged = list(self.merged)
         for start in range(0, len(merged), MERGE_CHECKS):
             chunk = merged[start : start + MERGE_CHECKS]
-            kept = Incident.objects.filter(pk__in=chunk, duplicate_of__isnull=False).values_list(
-                "pk",
-                "duplicate_of__public_id",
-                "duplicate_of__status",
-                "duplicate_of__duplicate_of",
+            records = (
+                Incident.objects.filter(pk__in=chunk, duplicate_of__isnull=False)
+                .select_related("duplicate_of__duplicate_of")
+                .only(
+                    "duplicate_of__public_id",
+                    "duplicate_of__status",
+                    "duplicate_of__duplicate_of__public_id",
+                )
             )
-            for pk, public_id, status, merged_into in kept:
-                if status not in PUBLIC_STATUSES:
-                    message = (
-                        f"{public_id} is not public ({status}): a record is merged only into a "
-                        "published or retracted one."
-                    )
-                    self._refuse(self.merged[pk], "duplicate_of", message)
-                elif merged_into is not None:
-                    message = f"{public_id} is itself merged into another record."
-                    self._refuse(self.merged[pk], "duplicate_of", message)
+            for record in records:
+                problem = kept_problems(record.duplicate_of)
+                if problem:
+                    self._refuse(self.merged[record.pk], "duplicate_of", problem)
             merged_into_them = Incident.objects.filter(duplicate_of__in=chunk).values_list(
                 "duplicate_of", "public_id"
             )

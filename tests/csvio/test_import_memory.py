@@ -9,8 +9,7 @@ import tracemalloc
 
 import pytest
 
-from csvio.imports import import_incidents
-from csvio.imports import importer as imports
+from csvio.imports import import_incidents, importer, match, validate
 from csvio.layouts.ucdp import UCDP
 from tests.csvio.test_import_derived import as_csv, ged_rows
 
@@ -35,9 +34,9 @@ def memory_after_each_batch(rows: list[dict[str, str]]) -> list[int]:
 
 
 def test_memory_held_between_batches_does_not_grow_with_the_rows(monkeypatch):
-    monkeypatch.setattr(imports, "BATCH_SIZE", 100)
-    monkeypatch.setattr(imports, "REMEMBERED_VALUES", 500)
-    monkeypatch.setattr(imports, "REMEMBERED_RECORDS", 500)
+    monkeypatch.setattr(importer, "BATCH_SIZE", 100)
+    monkeypatch.setattr(validate, "REMEMBERED_VALUES", 500)
+    monkeypatch.setattr(match, "REMEMBERED_RECORDS", 500)
     sample = ged_rows(40)
     rows = [
         # Ids as long as a dataset's may be (60 characters), as a long file's would be kept.

@@ -18,7 +18,7 @@ from csvio.export import export_chunks
 from csvio.imports import import_incidents
 from csvio.imports import importer as imports
 from csvio.layouts.native import NATIVE
-from incidents.merging import merge
+from incidents.merging import merge, merge_problems
 from incidents.models import Incident, IncidentRelation
 from tests.csvio.test_import_derived import as_csv
 from tests.csvio.test_native_preset import empty_database
@@ -217,6 +217,29 @@ def test_a_record_is_not_merged_into_a_draft(seeded, editor, kept_later_in_the_f
     [problem] = report.problems
     assert (problem.row, problem.column) == (2, "duplicate_of")
     assert "is not public (draft)" in problem.message
+    assert not Incident.objects.filter(duplicate_of__isnull=False).exists()
+
+
+@pytest.mark.parametrize("kept_later_in_the_file", [False, True])
+def test_a_record_is_not_merged_into_a_retracted_one_as_the_admin_refuses_it(
+    seeded, editor, kept_later_in_the_file
+):
+    rows = rows_of(native_export())
+    kept = rows["IRQ-2022-00001"]
+    retracted = Incident.objects.get(public_id=kept["public_id"])
+    retracted.status, retracted.retraction_reason = "retracted", "Misattributed."
+    retracted.save()
+    assert merge_problems(seeded["1"], retracted)  # the admin's and the API's merge refuse it
+    file_rows = [retracted_as_duplicate_of(rows["SYR-2022-00001"], kept["public_id"])]
+    if kept_later_in_the_file:
+        file_rows.append({**kept, "status": "retracted", "retraction_reason": "Misattributed."})
+
+    report = import_incidents(as_csv(file_rows), NATIVE, user=editor, skip_bad_rows=True)
+
+    [problem] = report.problems
+    assert (problem.row, problem.column) == (2, "duplicate_of")
+    assert f"{kept['public_id']} is retracted" in problem.message
+    assert not report.written
     assert not Incident.objects.filter(duplicate_of__isnull=False).exists()
 
 
