@@ -128,3 +128,33 @@ def test_an_id_no_database_could_hold_is_reported_on_its_row(cell, message):
     assert (problem.row, problem.column) == (3, "id")
     assert message in problem.message
     assert not Incident.objects.exists()
+
+
+def with_low_above_best(row: dict[str, str]) -> None:
+    """A row the database's CHECK constraint refuses, whose cells each read well."""
+    row.update(fatalities_low="5", fatalities_best="3", fatalities_high="")
+
+
+def test_a_row_that_breaks_a_check_constraint_is_reported_and_the_others_written(seeded):
+    def edit(rows):
+        with_low_above_best(rows[1])
+        for row in rows:
+            row["title"] += " (revised)"
+
+    report = import_incidents(edited_export(edit), NATIVE, skip_bad_rows=True)
+
+    assert [(p.row, p.column, p.message) for p in report.problems] == [
+        (3, "fatalities_low", "The low fatality estimate cannot exceed the best estimate.")
+    ]
+    assert report.written and (report.updated, report.skipped) == (4, 1)
+    assert Incident.objects.filter(title__endswith="(revised)").count() == 4
+
+
+def test_a_refused_row_reports_its_broken_constraints_with_its_other_problems(seeded):
+    def edit(rows):
+        with_low_above_best(rows[1])
+        rows[1]["weapon"] = "catapult"
+
+    report = import_incidents(edited_export(edit), NATIVE)
+
+    assert {(p.row, p.column) for p in report.problems} == {(3, "weapon"), (3, "fatalities_low")}
