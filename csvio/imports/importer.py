@@ -134,6 +134,8 @@ class Importer:
         )
 
     def import_batch(self, batch: list[tuple[int, dict[str, str]]]) -> None:
+        """Read, match, check and write a batch of (row number, cells); each step reports
+        the rows it refuses and hands the others on."""
         read = []
         for number, cells in batch:
             self.report.rows += 1
