@@ -169,8 +169,8 @@ def time_database_alone(count: int) -> list[tuple[str, float]]:
     from django.db import connection, transaction
 
     from csvio.imports.importer import _History
+    from incidents.derived import search_vector_sql as vector_sql
     from incidents.models import Citation, Incident, IncidentActor
-    from incidents.search import vector_sql
 
     kept = {"id", "public_id", "dataset_event_id", "search_vector"}
     columns = [f.column for f in Incident._meta.concrete_fields if f.column not in kept]

@@ -21,8 +21,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from incidents.captures import verify_capture
 from incidents.models import Actor, Source
-from incidents.provenance import verify_capture
 
 
 @dataclass(frozen=True)

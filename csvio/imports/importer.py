@@ -50,6 +50,10 @@ from csvio.layouts.base import (
     ignore,
 )
 from geo.models import Location
+from incidents.derived import deferred as refreshes_deferred
+from incidents.derived import independent_sources_of as count_independent
+from incidents.derived import search_document_of as document_of
+from incidents.derived import search_vector_sql as vector_sql
 from incidents.models import (
     Actor,
     Citation,
@@ -59,8 +63,6 @@ from incidents.models import (
     Source,
     Tag,
 )
-from incidents.provenance import count_independent
-from incidents.search import document_of, refreshes_deferred, vector_sql
 from incidents.taxonomy import ActorType, Stance
 from incidents.workflow import may_set_status, refusal
 

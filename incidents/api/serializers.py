@@ -15,8 +15,9 @@ from csvio.layouts.base import Preset
 from csvio.layouts.native import NATIVE
 from geo.api.serializers import LocationBriefSerializer
 from geo.models import Location
-from incidents import citation_formats, provenance
+from incidents import citation_formats, derived
 from incidents.models import (
+    SEARCH_FIELDS,
     Actor,
     Citation,
     Incident,
@@ -25,7 +26,6 @@ from incidents.models import (
     Source,
     Tag,
 )
-from incidents.search import refresh_search_documents
 from incidents.taxonomy import Claim
 from incidents.version_changes import EDITORIAL_FIELDS
 from incidents.workflow import sees_every_status, transition_errors
@@ -227,7 +227,7 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
     def eager_load(queryset: QuerySet[Incident], visible: QuerySet[Incident]) -> QuerySet:
         """Everything the representation reads, in a fixed number of queries."""
         return (
-            queryset.defer("search_document", "search_vector")
+            queryset.defer(*SEARCH_FIELDS)
             .select_related("location", "origin_location", "duplicate_of")
             .prefetch_related(
                 "tags",
@@ -305,12 +305,17 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
     def validate_tags(self, names: list[str]) -> list[str]:
         return sorted({name.strip() for name in names if name.strip()})
 
+    # The record and its rows are written with the derived columns' refreshes deferred, then
+    # those are refreshed once: bulk_create sends no signals, and deleting rows one signal each.
+
     @transaction.atomic
     def create(self, validated_data: dict[str, Any]) -> Incident:
         related = self._pop_related(validated_data)
         user = self.context["request"].user
-        incident = Incident.objects.create(**validated_data, created_by=user, updated_by=user)
-        self._write_related(incident, related, user)
+        with derived.deferred():
+            incident = Incident.objects.create(**validated_data, created_by=user, updated_by=user)
+            self._write_related(incident, related, user)
+        derived.refresh_incidents([incident.pk])
         return incident
 
     @transaction.atomic
@@ -319,8 +324,10 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
         for field, value in validated_data.items():
             setattr(incident, field, value)
         incident.updated_by = self.context["request"].user
-        incident.save()
-        self._write_related(incident, related, incident.updated_by)
+        with derived.deferred():
+            incident.save()
+            self._write_related(incident, related, incident.updated_by)
+        derived.refresh_incidents([incident.pk])
         return incident
 
     @staticmethod
@@ -348,12 +355,8 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
                 Citation,
                 default_user=user,
             )
-            provenance.refresh_independent_sources([incident.pk])
         if "tags" in related:
             incident.tags.set([Tag.objects.get_or_create(name=name)[0] for name in related["tags"]])
-        if "participants" in related:
-            # bulk_create sends no signals: the actors' names enter the search document here.
-            refresh_search_documents([incident.pk])
 
 
 class HistoryChangeSerializer(serializers.Serializer):

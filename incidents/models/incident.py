@@ -1,13 +1,13 @@
+"""Incidents, their tags and the links between them."""
+
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Upper
 
-from core import validators
 from core.models import (
     AuditTrail,
     ConstraintMessagesOnFields,
@@ -15,35 +15,28 @@ from core.models import (
     check_constraint,
     choices_constraint,
 )
-from geo import gazetteer
 from incidents import taxonomy
+from incidents.models.actors import Actor
+from incidents.models.counters import PublicIdCounter
+from incidents.models.sources import Source
 from incidents.querysets import IncidentQuerySet
 from incidents.taxonomy import (
-    ActorRole,
-    ActorType,
-    Attribution,
-    Claim,
     Confidence,
     Damage,
     DatePrecision,
     GeoPrecision,
     Outcome,
     RelationKind,
-    Side,
-    SourceType,
-    Stance,
     Status,
     ViolenceType,
     Weapon,
 )
 
-CLAIMS = frozenset(Claim.values)
-# Incident columns kept by incidents.search and incidents.provenance, never by Incident.save().
-DERIVED_FIELDS = frozenset({"search_document", "search_vector", "independent_sources"})
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
+# Incident columns derived from other rows (its place's and actors' names, its sources'
+# origins): incidents.derived writes them, Incident.save() never does.
+# The search columns serve `?q=` alone: not kept in the history, not read for display.
+SEARCH_FIELDS = ("search_document", "search_vector")
+DERIVED_FIELDS = (*SEARCH_FIELDS, "independent_sources")
 
 
 class Tag(models.Model):
@@ -56,193 +49,6 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Actor(TimeStampedModel):
-    """An armed group, state force or other party that takes part in incidents."""
-
-    name = models.CharField(max_length=200, unique=True)
-    aliases = models.TextField(blank=True, help_text="Other names and spellings, one per line.")
-    actor_type = models.PositiveSmallIntegerField(
-        "actor type", choices=ActorType.choices, help_text="ACLED inter code."
-    )
-    country = models.CharField(
-        max_length=3,
-        choices=gazetteer.country_choices,
-        blank=True,
-        help_text="Country the actor belongs to (ISO 3166-1 alpha-3), if any.",
-    )
-    parent = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="units",
-        help_text="The larger organisation this actor is part of.",
-    )
-    backed_by = models.ManyToManyField(
-        "self",
-        symmetrical=False,
-        blank=True,
-        related_name="backs",
-        help_text="Actors that support this one (arms, funds, direction).",
-    )
-    wikidata_id = models.CharField(
-        "Wikidata id", max_length=20, blank=True, validators=[validators.wikidata_id]
-    )
-    ucdp_id = models.PositiveIntegerField("UCDP actor id", null=True, blank=True)
-
-    history = AuditTrail()
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [choices_constraint("actor_type", ActorType, name="actor_type_valid")]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def clean(self) -> None:
-        super().clean()
-        if self.pk and self.parent_id == self.pk:
-            raise ValidationError({"parent": "An actor cannot be part of itself."})
-
-    @property
-    def alias_list(self) -> list[str]:
-        return _lines(self.aliases)
-
-
-class Source(TimeStampedModel):
-    """A document that reports incidents: an article, a statement, a dataset, an image."""
-
-    title = models.CharField(max_length=500)
-    url = models.URLField("URL", max_length=1000, blank=True)
-    publisher = models.CharField(max_length=200)
-    author = models.CharField(max_length=200, blank=True)
-    published_at = models.DateField("publication date", null=True, blank=True)
-    language = models.CharField(
-        max_length=3, blank=True, help_text="ISO 639-1 code, e.g. en, ar, fa."
-    )
-    source_type = models.CharField("type", max_length=30, choices=SourceType.choices)
-    republished_from = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="republications",
-        help_text="The source this one copies or republishes.",
-    )
-    originator = models.ForeignKey(
-        Actor,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="originated_sources",
-        help_text="Who made the claim this source reports (e.g. the author of a statement).",
-    )
-    archive_url = models.URLField("archive URL", max_length=1000, blank=True)
-    captured_at = models.DateTimeField(null=True, blank=True)
-    capture = models.FileField(
-        "captured copy",
-        upload_to="captures/%Y/%m/",
-        blank=True,
-        help_text="The document as it was captured (PDF, HTML, image); its SHA-256 is "
-        "computed on upload.",
-    )
-    content_sha256 = models.CharField("content SHA-256", max_length=64, blank=True, editable=False)
-    # Sources that go back to the same origin share a key, so that an incident's independent
-    # sources can be counted: "actor:<id>" for a claim by an originator, else "source:<id>"
-    # of the first publication. Written by incidents.provenance.
-    independence_key = models.CharField(max_length=30, blank=True, editable=False)
-
-    history = AuditTrail()
-
-    class Meta:
-        ordering = ["-published_at", "title"]
-        indexes = [
-            models.Index(fields=["url"], name="source_url"),
-            # The `publisher` filter matches case-insensitively.
-            models.Index(Upper("publisher"), name="source_publisher_upper"),
-        ]
-        constraints = [choices_constraint("source_type", SourceType, name="source_type_valid")]
-
-    def __str__(self) -> str:
-        date = f", {self.published_at:%Y-%m-%d}" if self.published_at else ""
-        return f"{self.publisher}: {self.title}{date}"
-
-    def clean(self) -> None:
-        super().clean()
-        if self.language and not _is_language_code(self.language):
-            raise ValidationError({"language": f"{self.language} is not an ISO 639-1 code."})
-        if self.pk and self.republished_from_id == self.pk:
-            raise ValidationError({"republished_from": "A source cannot republish itself."})
-
-    def save(self, *args, **kwargs) -> None:
-        update_fields = kwargs.get("update_fields")
-        if update_fields is None or "capture" in update_fields:
-            self._hash_capture()
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "content_sha256"}
-        super().save(*args, **kwargs)
-
-    def _hash_capture(self) -> None:
-        """Record the SHA-256 of a newly attached capture; no capture, no hash.
-
-        Only a new file is hashed: hashing the stored one again would take in any later
-        change to it, which the recorded hash is there to reveal.
-        """
-        from incidents.provenance import sha256_of
-
-        if not self.capture:
-            self.content_sha256 = ""
-        elif not self.capture._committed:  # an upload, stored by this save
-            self.content_sha256 = sha256_of(self.capture)
-        elif self._state.adding or self.capture.name != self._stored_capture_name():
-            try:
-                with self.capture.open("rb") as file:  # stored already, e.g. by capture.save()
-                    self.content_sha256 = sha256_of(file)
-            except FileNotFoundError:
-                self.content_sha256 = ""  # nothing to vouch for; verifying says it is missing
-
-    def _stored_capture_name(self) -> str | None:
-        return Source.objects.filter(pk=self.pk).values_list("capture", flat=True).first()
-
-
-def _is_language_code(code: str) -> bool:
-    import pycountry
-
-    return pycountry.languages.get(alpha_2=code.lower()) is not None
-
-
-class PublicIdCounter(models.Model):
-    """The last sequence number handed out per `ISO3-YEAR` prefix, so none is ever reused."""
-
-    prefix = models.CharField(max_length=8, unique=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.prefix}: {self.last}"
-
-    @classmethod
-    def next_public_id(cls, prefix: str) -> str:
-        return cls.reserve(prefix, 1)[0]
-
-    @classmethod
-    def reserve(cls, prefix: str, count: int) -> list[str]:
-        """Hand out `count` consecutive public ids for `prefix` (for bulk creation)."""
-        with transaction.atomic():
-            counter, _ = cls.objects.select_for_update().get_or_create(prefix=prefix)
-            cls.objects.filter(pk=counter.pk).update(last=F("last") + count)
-            counter.refresh_from_db()
-        first = counter.last - count + 1
-        return [f"{prefix}-{number:05d}" for number in range(first, counter.last + 1)]
-
-    @classmethod
-    def reserve_up_to(cls, prefix: str, number: int) -> None:
-        """Make sure ids up to `number` (e.g. imported ones) are never handed out."""
-        with transaction.atomic():
-            counter, _ = cls.objects.select_for_update().get_or_create(prefix=prefix)
-            if counter.last < number:
-                cls.objects.filter(pk=counter.pk).update(last=number)
 
 
 class Incident(ConstraintMessagesOnFields, TimeStampedModel):
@@ -318,7 +124,7 @@ class Incident(ConstraintMessagesOnFields, TimeStampedModel):
         help_text="The record this one was merged into as the same event.",
     )
     # Sources that support the record and do not go back to the same origin; written by
-    # incidents.provenance.
+    # incidents.derived.
     independent_sources = models.PositiveSmallIntegerField(default=0, editable=False)
     # Raised by every save: the API's ETag and the admin's check for concurrent edits.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -327,7 +133,7 @@ class Incident(ConstraintMessagesOnFields, TimeStampedModel):
     actors = models.ManyToManyField(Actor, through="IncidentActor", related_name="incidents")
     sources = models.ManyToManyField(Source, through="Citation", related_name="incidents")
 
-    # Title, summary, place and actor names in one text for `?q=`; written by incidents.search.
+    # Title, summary, place and actor names in one text for `?q=`; written by incidents.derived.
     search_document = models.TextField(editable=False, blank=True, default="")
     # Its tsvector, stored and GIN-indexed on PostgreSQL (migration 0005); unused elsewhere.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -357,7 +163,7 @@ class Incident(ConstraintMessagesOnFields, TimeStampedModel):
     )
 
     objects = IncidentQuerySet.as_manager()
-    history = AuditTrail(excluded_fields=["search_document", "search_vector"])
+    history = AuditTrail(excluded_fields=list(SEARCH_FIELDS))
 
     constraint_fields = {
         "incident_dates_ordered": "date_end",
@@ -473,7 +279,7 @@ class Incident(ConstraintMessagesOnFields, TimeStampedModel):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
             else:
-                # Derived columns are written by their own modules after related rows change;
+                # Derived columns are written by incidents.derived after related rows change;
                 # the copy in memory (or in a reverted version) may be out of date.
                 kwargs["update_fields"] = [
                     field.name
@@ -489,74 +295,6 @@ class Incident(ConstraintMessagesOnFields, TimeStampedModel):
 
     def public_id_prefix(self) -> str:
         return f"{self.location.country or 'XXX'}-{self.date_start:%Y}"
-
-
-class IncidentActor(models.Model):
-    """An actor's part in an incident, and how sure the attribution is."""
-
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="participants")
-    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
-    role = models.CharField(max_length=12, choices=ActorRole.choices)
-    attribution = models.CharField(
-        max_length=10, choices=Attribution.choices, default=Attribution.CONFIRMED
-    )
-    side = models.CharField(max_length=1, choices=Side.choices, blank=True)
-
-    history = AuditTrail(indexed=("incident",))
-
-    class Meta:
-        verbose_name = "actor in incident"
-        verbose_name_plural = "actors"
-        ordering = ["incident", "role", "actor__name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["incident", "actor", "role"],
-                name="incident_actor_role_unique",
-                violation_error_message="This actor already has this role in the incident.",
-            ),
-            choices_constraint("role", ActorRole, name="incident_actor_role_valid"),
-            choices_constraint("attribution", Attribution, name="incident_actor_attribution_valid"),
-            check_constraint(
-                Q(side__in=["", *Side.values]),
-                name="incident_actor_side_valid",
-                message="side must be A, B or empty.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.actor} ({self.role}, {self.attribution})"
-
-
-class Citation(models.Model):
-    """A source's support for (or contradiction of) an incident, with the words it rests on."""
-
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="citations")
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
-    quote = models.TextField(help_text="The excerpt of the source that supports the record.")
-    locator = models.CharField(
-        max_length=100, blank=True, help_text="Paragraph, page or timestamp in the source."
-    )
-    supports = models.JSONField(
-        default=list,
-        blank=True,
-        help_text="What the quote supports: " + ", ".join(Claim.values) + ".",
-    )
-    stance = models.CharField(max_length=12, choices=Stance.choices, default=Stance.SUPPORTS)
-
-    history = AuditTrail(indexed=("incident",))
-
-    class Meta:
-        ordering = ["incident", "id"]
-        constraints = [choices_constraint("stance", Stance, name="citation_stance_valid")]
-
-    def __str__(self) -> str:
-        return f"{self.source} — “{self.quote[:60]}”"
-
-    def clean(self) -> None:
-        super().clean()
-        unknown = [claim for claim in self.supports or [] if claim not in CLAIMS]
-        if not isinstance(self.supports, list) or unknown:
-            raise ValidationError({"supports": "Choose from: " + ", ".join(Claim.values) + "."})
 
 
 class IncidentRelation(models.Model):
