@@ -1,5 +1,6 @@
-"""Old names of the independent-source refreshes, for code that has not moved to
-incidents.derived yet (migration 0008, which should not import live code at all).
+"""Old names of the independent-source refreshes, kept for their callers until they move to
+incidents.derived: migration 0008 (which should not import live code at all), the synthetic
+data generator, tests/csvio/test_import_derived.py.
 
 Independence keys and counts of independent sources are incidents.derived's.
 """

@@ -36,5 +36,6 @@ def refresh_search_documents(
     incident_ids: Iterable[int] | QuerySet | None = None, *, apps=global_apps
 ) -> int:
     """The old name of derived.refresh_incidents(incident_ids, fields=["search_document"]),
-    for code that has not moved yet (migration 0002, which should not import live code)."""
+    kept for its callers until they move: migration 0002 (which should not import live code
+    at all), the synthetic data generator, tests/csvio/test_import_derived.py."""
     return refresh_incidents(incident_ids, fields=["search_document"], apps=apps)

@@ -13,9 +13,9 @@ from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from incidents import demo, generator
-from incidents.models import Citation, Incident, Source
 from incidents.captures import verify_capture
 from incidents.derived import independence_key, refresh_incidents, refresh_sources
+from incidents.models import Citation, Incident, Source
 from incidents.taxonomy import Stance
 from tests.factories import ActorFactory, CitationFactory, IncidentFactory, SourceFactory
 

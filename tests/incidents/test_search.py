@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from incidents.models import Incident, IncidentActor
 from incidents.derived import refresh_incidents
+from incidents.models import Incident, IncidentActor
 from incidents.search import matching
 from incidents.taxonomy import ActorRole, Confidence
 from tests.factories import (
