@@ -22,7 +22,7 @@ from incidents.derived.independent_sources import (
 from incidents.derived.refresh import (
     COLUMNS,
     IN_MEMORY_FIELDS,
-    Related,
+    IncidentRecords,
     incident_values,
     refresh_incidents,
     refresh_sources,
@@ -39,7 +39,7 @@ __all__ = [
     "COLUMNS",
     "IN_MEMORY_FIELDS",
     "SEARCH_CONFIG",
-    "Related",
+    "IncidentRecords",
     "connect_signals",
     "deferred",
     "incident_values",

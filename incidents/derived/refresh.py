@@ -35,7 +35,7 @@ BATCH_SIZE = 5000
 
 
 @dataclass(frozen=True)
-class Related:
+class IncidentRecords:
     """What an incident's derived columns are derived from, as records in memory."""
 
     incident: Any
@@ -52,19 +52,19 @@ class Column:
     same value computed in memory."""
 
     sql: Callable[..., Expression]
-    in_memory: Callable[[Related], Any]
+    in_memory: Callable[[IncidentRecords], Any]
 
 
 COLUMNS: dict[str, Column] = {
     "search_document": Column(
         sql=search_document_sql,
-        in_memory=lambda related: search_document_of(
-            related.incident, related.place, related.actors
+        in_memory=lambda records: search_document_of(
+            records.incident, records.place, records.actors
         ),
     ),
     "independent_sources": Column(
         sql=independent_sources_sql,
-        in_memory=lambda related: independent_sources_of(related.supporting_sources),
+        in_memory=lambda records: independent_sources_of(records.supporting_sources),
     ),
 }
 # Written with the document, from the same SQL, where the database has a text search type.
@@ -73,10 +73,10 @@ VECTOR_FIELD = "search_vector"
 IN_MEMORY_FIELDS = tuple(name for name in DERIVED_FIELDS if name != VECTOR_FIELD)
 
 
-def incident_values(related: Related) -> dict[str, Any]:
-    """Every derived column of `related.incident` but the vector, computed in memory: what
+def incident_values(records: IncidentRecords) -> dict[str, Any]:
+    """Every derived column of `records.incident` but the vector, computed in memory: what
     refresh_incidents() would write, for bulk writes that write them with the row."""
-    return {name: COLUMNS[name].in_memory(related) for name in IN_MEMORY_FIELDS}
+    return {name: COLUMNS[name].in_memory(records) for name in IN_MEMORY_FIELDS}
 
 
 def refresh_incidents(

@@ -29,13 +29,13 @@ def in_memory(incident: Incident) -> dict:
     """What incident_values() computes for `incident`, from its records as stored."""
     rows = incident.participants.select_related("actor").order_by("pk")
     citations = incident.citations.select_related("source").filter(stance=Stance.SUPPORTS)
-    related = derived.Related(
+    records = derived.IncidentRecords(
         incident=incident,
         place=incident.location,
         actors=[row.actor for row in rows],
         supporting_sources=[citation.source for citation in citations],
     )
-    return derived.incident_values(related)
+    return derived.incident_values(records)
 
 
 def stored(incident: Incident) -> dict:
