@@ -12,7 +12,8 @@ from django.db.models import Count
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
-from incidents import demo, generator
+from bench import generator
+from incidents import demo
 from incidents.models import Citation, Incident, Source
 from incidents.provenance import (
     independence_key,
