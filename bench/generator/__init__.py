@@ -93,7 +93,7 @@ def _reserve_public_ids(count: int, seed: int) -> dict[str, Iterator[int]]:
     needed = Counter(
         f"{COUNTRIES[country].iso3}-{year}" for country, year in _where_and_when(count, seed)
     )
-    blocks = {}
+    blocks: dict[str, Iterator[int]] = {}
     for prefix, size in sorted(needed.items()):
         first = PublicIdCounter.reserve(prefix, size)[0]
         blocks[prefix] = itertools.count(int(first.rsplit("-", 1)[1]))

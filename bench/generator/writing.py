@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, models, transaction
 
@@ -25,8 +26,10 @@ class Report:
 def insert(planned: list[Planned], report: Report) -> None:
     with transaction.atomic():
         Incident.objects.bulk_create([item.incident for item in planned])
-        participants, citations, tags = [], [], []
         TagLink = Incident.tags.through
+        participants: list[IncidentActor] = []
+        citations: list[Citation] = []
+        tags: list[Any] = []  # rows of the through table
         for item in planned:
             incident_id = item.incident.pk
             participants.extend(
@@ -63,8 +66,8 @@ def keeping_timestamps(*model_classes: type[models.Model]) -> Iterator[None]:
     (the sync filter) would then have nothing realistic to select. The flags are switched
     off for the whole process, which is why only the generator, running alone, does this.
     """
-    fields = [
-        model._meta.get_field(name)
+    fields: list[models.DateTimeField] = [
+        model._meta.get_field(name)  # type: ignore[misc]  # the models' timestamp fields
         for model in model_classes
         for name in ("created_at", "updated_at")
     ]
