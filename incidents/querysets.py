@@ -27,3 +27,8 @@ class IncidentQuerySet(models.QuerySet):
         """Incidents whose date range meets [start - slack, end + slack]."""
         slack = timedelta(days=slack_days)
         return self.filter(date_start__lte=end + slack, date_end__gte=start - slack)
+
+
+# A module-level manager class (rather than IncidentQuerySet.as_manager() in the model) is the
+# form that django-stubs can follow, so that type checks know Incident.objects' methods.
+IncidentManager = models.Manager.from_queryset(IncidentQuerySet)

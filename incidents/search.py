@@ -8,14 +8,11 @@ other databases (SQLite, for local runs) match every word as a case-insensitive 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from django.apps import apps as global_apps
 from django.contrib.postgres.search import SearchQuery
 from django.db import connections
 from django.db.models import QuerySet
 
-from incidents.derived import SEARCH_CONFIG, refresh_incidents
+from incidents.derived import SEARCH_CONFIG
 
 
 def matching(incidents: QuerySet, text: str) -> QuerySet:
@@ -30,12 +27,3 @@ def matching(incidents: QuerySet, text: str) -> QuerySet:
     for word in text.split():
         incidents = incidents.filter(search_document__icontains=word)
     return incidents
-
-
-def refresh_search_documents(
-    incident_ids: Iterable[int] | QuerySet | None = None, *, apps=global_apps
-) -> int:
-    """The old name of derived.refresh_incidents(incident_ids, fields=["search_document"]),
-    kept for its callers until they move: migration 0002 (which should not import live code
-    at all), the synthetic data generator, tests/csvio/test_import_derived.py."""
-    return refresh_incidents(incident_ids, fields=["search_document"], apps=apps)

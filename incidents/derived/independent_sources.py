@@ -43,7 +43,7 @@ def independence_key(source_id: int, links: Mapping[int, Link]) -> str:
     """The independence key of a source, given the links of it and of its ancestors."""
     chain: list[int] = []
     current: int | None = source_id
-    while current in links and current not in chain:
+    while current is not None and current in links and current not in chain:
         chain.append(current)
         republished_from, originator = links[current]
         if originator is not None:

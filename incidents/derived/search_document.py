@@ -13,7 +13,7 @@ On PostgreSQL the document's tsvector is stored too (`search_vector`, GIN-indexe
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.apps import apps as global_apps
@@ -147,7 +147,7 @@ class _InActorRowOrder(Expression):
     def get_source_expressions(self) -> list[Any]:
         return [self.aggregated, self.windowed]
 
-    def set_source_expressions(self, expressions: list[Any]) -> None:
+    def set_source_expressions(self, expressions: Sequence[Any]) -> None:
         self.aggregated, self.windowed = expressions
 
     def as_sql(self, compiler, connection, **extra_context):

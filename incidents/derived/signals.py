@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from geo.models import Location
@@ -77,10 +77,10 @@ def connect_signals() -> None:
     # The independence keys
     connect(pre_save, _remember_chain, Source, "chain-before")
     connect(post_save, _source_saved, Source, "chain")
-    for model in (Source, Actor):
-        label = model._meta.label_lower
-        connect(pre_delete, _remember_linked_sources, model, f"linked-{label}")
-        connect(post_delete, _linked_sources_unlinked, model, f"linked-{label}-deleted")
+    for linked in (Source, Actor):
+        label = linked._meta.label_lower
+        connect(pre_delete, _remember_linked_sources, linked, f"linked-{label}")
+        connect(post_delete, _linked_sources_unlinked, linked, f"linked-{label}-deleted")
 
 
 # -- Remembering fields between pre_save and post_save ---------------------------------------
@@ -94,7 +94,11 @@ def _remember(instance: Model, fields: tuple[str, ...], raw: bool, update_fields
     """
     saved = None
     if update_fields is not None:
-        saved = {type(instance)._meta.get_field(name).attname for name in update_fields}
+        saved = {
+            field.attname
+            for field in type(instance)._meta.concrete_fields
+            if field.name in update_fields or field.attname in update_fields
+        }
     skip = raw or (saved is not None and not saved & set(fields))
     before = None
     if not skip and not instance._state.adding:
@@ -163,6 +167,7 @@ def _names_saved(sender, instance, created=False, **kwargs) -> None:
     change = _changed(instance, NAME_FIELDS[sender._meta.label_lower])
     if created or change is None:
         return
+    affected: QuerySet
     if sender is Actor:
         affected = IncidentActor.objects.filter(actor=instance).values("incident_id")
     else:

@@ -19,7 +19,7 @@ from incidents import taxonomy
 from incidents.models.actors import Actor
 from incidents.models.counters import PublicIdCounter
 from incidents.models.sources import Source
-from incidents.querysets import IncidentQuerySet
+from incidents.querysets import IncidentManager
 from incidents.taxonomy import (
     Confidence,
     Damage,
@@ -162,7 +162,7 @@ class Incident(ConstraintMessagesOnFields, TimeStampedModel):
         related_name="+",
     )
 
-    objects = IncidentQuerySet.as_manager()
+    objects = IncidentManager()
     history = AuditTrail(excluded_fields=list(SEARCH_FIELDS))
 
     constraint_fields = {

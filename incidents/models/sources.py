@@ -95,7 +95,7 @@ class Source(TimeStampedModel):
         """
         if not self.capture:
             self.content_sha256 = ""
-        elif not self.capture._committed:  # an upload, stored by this save
+        elif not self.capture._committed:  # type: ignore[attr-defined]  # an upload, not yet stored
             self.content_sha256 = sha256_of(self.capture)
         elif self._state.adding or self.capture.name != self._stored_capture_name():
             try:

@@ -12,7 +12,8 @@ from django.db.models import Count
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
-from incidents import demo, generator
+from bench import generator
+from incidents import demo
 from incidents.captures import verify_capture
 from incidents.derived import independence_key, refresh_incidents, refresh_sources
 from incidents.models import Citation, Incident, Source
