@@ -98,7 +98,7 @@ class IncidentChangeList(ChangeList):
 
     @cached_property
     def date_bar(self) -> dict[str, Any]:
-        return date_bar(self)
+        return date_bar_context(self)
 
     def get_ordering(self, request: HttpRequest, queryset: QuerySet) -> list:
         if ORDER_VAR not in self.params and "ordering" in self.params:
@@ -256,7 +256,7 @@ def end_of_month(day: dt.date) -> dt.date:
 # -- The date bar above the list: years, a year's months, a month's days ----------------------
 
 
-def date_bar(changelist: IncidentChangeList) -> dict[str, Any]:
+def date_bar_context(changelist: IncidentChangeList) -> dict[str, Any]:
     """Django's date hierarchy, in the FilterSet's `date_after` and `date_before`: the
     context of admin/date_hierarchy.html."""
 
