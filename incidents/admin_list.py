@@ -10,8 +10,8 @@ does with its own lookups.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import (
@@ -64,7 +64,7 @@ def incident_filterset(request: HttpRequest, data: Any, queryset: QuerySet) -> I
 class IncidentChangeList(ChangeList):
     """A change list whose filters and search are IncidentFilterSet's."""
 
-    def filterset_data(self, exclude: Sequence[str] = ()) -> QueryDict:
+    def filterset_data(self, exclude: Iterable[str | None] = ()) -> QueryDict:
         data = QueryDict(mutable=True)
         for name, values in self.filter_params.items():
             if name not in ADMIN_PARAMETERS and name not in exclude:
@@ -74,9 +74,10 @@ class IncidentChangeList(ChangeList):
     def get_filters(self, request: HttpRequest):
         # Each sidebar filter only reads its parameters, to show which link is chosen.
         unused = self.get_filters_params()
+        sidebar = cast("list[type[FilterSetListFilter]]", self.list_filter)
         specs = [
             spec
-            for list_filter in self.list_filter
+            for list_filter in sidebar
             if (spec := list_filter(request, unused, self.model, self.model_admin)).has_output()
         ]
         active = any(name in self.filter_params for name in NARROWING)
@@ -145,7 +146,7 @@ class FilterSetListFilter(admin.ListFilter):
     def has_output(self) -> bool:
         return bool(self.lookup_choices)
 
-    def expected_parameters(self) -> list[str]:
+    def expected_parameters(self) -> list[str | None]:
         return list(self.parameters)
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -169,7 +170,9 @@ class FilterSetListFilter(admin.ListFilter):
 
     def facet_counts(self, changelist: ChangeList) -> dict[str, int]:
         """How many incidents each link would list, the other filters staying as they are."""
-        others = changelist.get_queryset(self.request, exclude_parameters=self.parameters)
+        others = changelist.get_queryset(
+            self.request, exclude_parameters=self.expected_parameters()
+        )
         everything = Incident.objects.all()
         return others.aggregate(
             **{
@@ -272,7 +275,7 @@ def date_bar_context(changelist: IncidentChangeList) -> dict[str, Any]:
     if first is None or last is None:
         years = changelist.queryset.dates("date_start", "year")
         choices = [
-            {"link": link(year, year.replace(month=12, day=31)), "title": year.year}
+            {"link": link(year, year.replace(month=12, day=31)), "title": str(year.year)}
             for year in years
         ]
         return {"show": True, "back": None, "choices": choices}
@@ -281,7 +284,10 @@ def date_bar_context(changelist: IncidentChangeList) -> dict[str, Any]:
         back = {"link": link(first.replace(day=1), month_end), "title": f"{first:%B %Y}"}
         return {"show": True, "back": back, "choices": [{"title": f"{first:%B} {first.day}"}]}
     if first.day == 1 and last == month_end:
-        back = {"link": link(year_start, year_start.replace(month=12, day=31)), "title": first.year}
+        back = {
+            "link": link(year_start, year_start.replace(month=12, day=31)),
+            "title": str(first.year),
+        }
         days = starts(first, last, "day")
         choices = [{"link": link(day, day), "title": f"{day:%B} {day.day}"} for day in days]
         return {"show": True, "back": back, "choices": choices}

@@ -180,10 +180,11 @@ class RecordListField(ListField):
         records = self.model._default_manager.filter(condition)
         keys = dict(records.values_list("pk", self.key or "pk"))
         pks = {key: pk for pk, key in keys.items()} if self.key else {}
-        found = {}
+        found: dict[str, int] = {}
         for item in items:
-            if ids.get(item) in keys:
-                found[item] = ids[item]
+            pk = ids.get(item)
+            if pk is not None and pk in keys:
+                found[item] = pk
             elif item in pks:
                 found[item] = pks[item]
         return found

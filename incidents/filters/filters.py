@@ -25,7 +25,7 @@ class ListFilter(django_filters.MultipleChoiceFilter):
     parameters; it never adds DISTINCT, and an empty list filters nothing.
     """
 
-    field_class = ListField
+    field_class: type[forms.Field] = ListField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("distinct", False)

@@ -61,10 +61,10 @@ class IncidentFilterForm(forms.Form):
         return statuses
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        self._check_order(data, "date_after", "date_before", "earlier")
-        self._check_order(data, "fatalities_min", "fatalities_max", "less")
-        return data
+        super().clean()
+        self._check_order(self.cleaned_data, "date_after", "date_before", "earlier")
+        self._check_order(self.cleaned_data, "fatalities_min", "fatalities_max", "less")
+        return self.cleaned_data
 
     def _check_order(self, data: dict[str, Any], low: str, high: str, word: str) -> None:
         if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
