@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ALL_VAR, ERROR_FLAG, ORDER_VAR, PAGE_VAR
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -29,18 +29,21 @@ from csvio.export import streamed_incidents
 from csvio.imports import import_incidents
 from csvio.layouts import PRESETS
 from incidents.api.serializers import ExportOptions
+from incidents.filters import filters_named_in
 from incidents.models import Incident
 
 UPLOADS = "imports"
-# The admin list's own parameters: ordering, page, error flag, show all; the rest filter it.
-LIST_BOOKKEEPING = {ORDER_VAR, PAGE_VAR, ERROR_FLAG, ALL_VAR}
 # A file checked in a dry run waits for the editor to confirm it; one never confirmed is
 # removed once it is this old.
 UNCONFIRMED_KEPT = dt.timedelta(days=1)
 
 
 def export_changelist(model_admin, request: HttpRequest) -> HttpResponse:
-    """The admin list as it is filtered and searched now, as one CSV file."""
+    """The admin list as it is filtered, searched and sorted now, as one CSV file.
+
+    The list's filters are IncidentFilterSet's, so the file holds what the API's export with
+    the same parameters holds, under the same name.
+    """
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     request.GET = request.GET.copy()
@@ -57,7 +60,7 @@ def export_changelist(model_admin, request: HttpRequest) -> HttpResponse:
             messages.error(request, f"{name}: {' '.join(problems)}")
         return redirect(list_url)
     try:
-        incidents = model_admin.get_changelist_instance(request).get_queryset(request)
+        incidents = model_admin.get_changelist_instance(request).queryset
     except IncorrectLookupParameters:  # as the list itself answers them
         return redirect(f"{list_url}?{ERROR_FLAG}=1")
     if note := preset.export_note(include_all=include_all):
@@ -67,12 +70,7 @@ def export_changelist(model_admin, request: HttpRequest) -> HttpResponse:
         "csv",
         preset,
         links_to=Incident.objects.visible_to(request.user),
-        filters=[
-            (name, value)
-            for name, values in request.GET.lists()
-            if name not in LIST_BOOKKEEPING
-            for value in values
-        ],
+        filters=filters_named_in(request.GET),
     )
 
 

@@ -17,9 +17,17 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 import incidents.admin_sources  # noqa: F401 (registers the sources' admin)
 from csvio.admin_views import export_action, export_changelist, import_view
 from csvio.layouts import PRESETS
-from geo import gazetteer
-from geo.models import Location
 from incidents import admin_workflow
+from incidents.admin_list import (
+    SEARCH_HELP,
+    ConfidenceFilter,
+    CountryFilter,
+    DateFilter,
+    EventTypeFilter,
+    IncidentChangeList,
+    StatusFilter,
+    incident_filterset,
+)
 from incidents.duplicates import likely_duplicates
 from incidents.models import (
     Actor,
@@ -70,27 +78,6 @@ class IncidentRelationInline(admin.TabularInline):
     autocomplete_fields = ["to_incident"]
     verbose_name = "related incident"
     verbose_name_plural = "related incidents"
-
-
-class CountryFilter(admin.SimpleListFilter):
-    """Only the countries that have incidents, not all 249 of ISO 3166."""
-
-    title = "country"
-    parameter_name = "location__country"
-
-    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
-        codes = (
-            Location.objects.filter(incidents__isnull=False)
-            .values_list("country", flat=True)
-            .distinct()
-            .order_by("country")
-        )
-        return [(code, f"{gazetteer.country_name(code)} ({code})") for code in codes]
-
-    def queryset(self, request: HttpRequest, queryset):
-        if self.value():
-            return queryset.filter(location__country=self.value())
-        return queryset
 
 
 class IncidentForm(forms.ModelForm):
@@ -171,6 +158,69 @@ class ChangedFieldsOnly(HistoricalRecordContextHelper):
         )
 
 
+# The incident form's sections, in the order an analyst fills them in.
+INCIDENT_FIELDSETS = [
+    (
+        None,
+        {
+            "fields": [
+                "public_id",
+                "title",
+                "summary",
+                "status",
+                "confidence",
+                "tags",
+                "seen_version",
+            ]
+        },
+    ),
+    (
+        "Review",
+        {
+            "description": "An editor sends a record back with a comment, and retracts "
+            "a published one with a reason that its public page shows.",
+            "fields": ["review_note", "retraction_reason", "duplicate_of"],
+        },
+    ),
+    ("When", {"fields": [("date_start", "date_end", "date_precision")]}),
+    (
+        "What",
+        {
+            "fields": [
+                ("event_type", "sub_event_type"),
+                "violence_type",
+                ("weapon", "munition_count"),
+                ("outcome", "damage"),
+            ]
+        },
+    ),
+    ("Where", {"fields": ["location", "geo_precision", "origin_location"]}),
+    (
+        "Casualties",
+        {
+            "description": "Leave empty when the sources say nothing; enter 0 when they "
+            "report none.",
+            "fields": [("fatalities_low", "fatalities_best", "fatalities_high"), "injured"],
+        },
+    ),
+    (
+        "Imported from",
+        {"classes": ["collapse"], "fields": [("dataset", "dataset_event_id")]},
+    ),
+    (
+        "Record",
+        {
+            "classes": ["collapse"],
+            "fields": [
+                ("created_at", "created_by"),
+                ("updated_at", "updated_by"),
+                ("version", "independent_sources"),
+            ],
+        },
+    ),
+]
+
+
 @admin.register(Incident)
 class IncidentAdmin(SimpleHistoryAdmin):
     form = IncidentForm
@@ -195,23 +245,11 @@ class IncidentAdmin(SimpleHistoryAdmin):
     ]
     list_display_links = ["public_id"]
     list_select_related = ["location"]
-    list_filter = [
-        "event_type",
-        CountryFilter,
-        "status",
-        "confidence",
-        "date_start",
-    ]
-    date_hierarchy = "date_start"
-    search_fields = [
-        "public_id",
-        "title",
-        "summary",
-        "location__name",
-        "location__alternate_names",
-        "actors__name",
-        "actors__aliases",
-    ]
+    # The sidebar sets IncidentFilterSet's parameters, which IncidentChangeList runs.
+    list_filter = [EventTypeFilter, StatusFilter, ConfidenceFilter, DateFilter, CountryFilter]
+    # Shows the search box (and allows autocomplete); the search is the FilterSet's `q`.
+    search_fields = ["search_document"]
+    search_help_text = SEARCH_HELP
     readonly_fields = [
         "public_id",
         "duplicate_of",
@@ -222,66 +260,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
         "updated_at",
         "updated_by",
     ]
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "public_id",
-                    "title",
-                    "summary",
-                    "status",
-                    "confidence",
-                    "tags",
-                    "seen_version",
-                ]
-            },
-        ),
-        (
-            "Review",
-            {
-                "description": "An editor sends a record back with a comment, and retracts "
-                "a published one with a reason that its public page shows.",
-                "fields": ["review_note", "retraction_reason", "duplicate_of"],
-            },
-        ),
-        ("When", {"fields": [("date_start", "date_end", "date_precision")]}),
-        (
-            "What",
-            {
-                "fields": [
-                    ("event_type", "sub_event_type"),
-                    "violence_type",
-                    ("weapon", "munition_count"),
-                    ("outcome", "damage"),
-                ]
-            },
-        ),
-        ("Where", {"fields": ["location", "geo_precision", "origin_location"]}),
-        (
-            "Casualties",
-            {
-                "description": "Leave empty when the sources say nothing; enter 0 when they "
-                "report none.",
-                "fields": [("fatalities_low", "fatalities_best", "fatalities_high"), "injured"],
-            },
-        ),
-        (
-            "Imported from",
-            {"classes": ["collapse"], "fields": [("dataset", "dataset_event_id")]},
-        ),
-        (
-            "Record",
-            {
-                "classes": ["collapse"],
-                "fields": [
-                    ("created_at", "created_by"),
-                    ("updated_at", "updated_by"),
-                    ("version", "independent_sources"),
-                ],
-            },
-        ),
-    ]
+    fieldsets = INCIDENT_FIELDSETS
 
     @admin.display(description="dates", ordering="date_start")
     def dates(self, incident: Incident) -> str:
@@ -296,6 +275,14 @@ class IncidentAdmin(SimpleHistoryAdmin):
     @admin.display(description="country", ordering="location__country")
     def country(self, incident: Incident) -> str:
         return incident.location.country
+
+    def get_changelist(self, request: HttpRequest, **kwargs) -> type[IncidentChangeList]:
+        return IncidentChangeList
+
+    def get_search_results(self, request: HttpRequest, queryset, search_term: str):
+        """The API's text search (`q`), for the autocomplete of related incidents too."""
+        filterset = incident_filterset(request, {"q": search_term}, queryset)
+        return (filterset.qs if filterset.is_valid() else queryset.none()), False
 
     def get_urls(self):
         extra = [

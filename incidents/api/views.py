@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.http import HttpResponseBase, StreamingHttpResponse
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -34,7 +35,7 @@ from incidents.api.serializers import (
     SourceBriefSerializer,
     SourceSerializer,
 )
-from incidents.filters import IncidentFilterSet
+from incidents.filters import IncidentFilterSet, filters_named_in
 from incidents.merging import merge
 from incidents.models import Actor, Incident, Source
 from incidents.taxonomy import PUBLIC_STATUSES, Status
@@ -93,6 +94,16 @@ IF_MATCH = OpenApiParameter(
 )
 
 
+class IncidentFilterBackend(DjangoFilterBackend):
+    """IncidentFilterSet, allowed to filter by every status when the user sees every status."""
+
+    def get_filterset_kwargs(self, request: Request, queryset, view) -> dict:
+        return {
+            **super().get_filterset_kwargs(request, queryset, view),
+            "sees_every_status": sees_every_status(request.user),
+        }
+
+
 @extend_schema_view(
     list=extend_schema(parameters=[FORMAT_PARAMETER, *LAYOUT_PARAMETERS]),
     retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *LAYOUT_PARAMETERS]),
@@ -104,6 +115,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
     """Armed-conflict incidents; anonymous users and researchers see published records."""
 
     serializer_class = IncidentSerializer
+    filter_backends = [IncidentFilterBackend]
     filterset_class = IncidentFilterSet
     lookup_field = "public_id"
     lookup_value_regex = r"[A-Za-z0-9-]+"
@@ -284,18 +296,12 @@ class IncidentViewSet(viewsets.ModelViewSet):
         `include_all`)."""
         preset, include_all = ExportOptions.of(self.request.query_params)
         matching = self.filter_queryset(self.get_queryset()) if incidents is None else incidents
-        chosen_by = [
-            (name, value)
-            for name, values in self.request.query_params.lists()
-            if name in IncidentFilterSet.base_filters and name != "ordering"
-            for value in values
-        ]
         response = streamed_incidents(
             preset.export_queryset(matching, include_all=include_all),
             fmt,
             preset,
             links_to=self.get_queryset(),
-            filters=chosen_by,
+            filters=filters_named_in(self.request.query_params),
         )
         if note := preset.export_note(include_all=include_all):
             response["Tessera-Export-Note"] = note
