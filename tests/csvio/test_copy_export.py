@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from csvio import export as exports
-from csvio.copy_export import copy_chunks, copy_statement
+from csvio.copy import copy_chunks, copy_statement
 from csvio.export import CHUNK_SIZE, csv_lines, export_chunks, with_export_columns
 from csvio.imports import import_incidents
 from csvio.layouts.acled import ACLED, DISRUPTED, REGION_OF
@@ -57,6 +57,7 @@ def python_export(incidents, preset, links_to=None) -> bytes:
 
 
 def copy_export(incidents, preset, copy_calls, links_to=None) -> bytes:
+    copy_calls.clear()
     text = "".join(export_chunks(incidents, preset, "csv", links_to=links_to)).encode()
     assert copy_calls and copy_calls[-1] is not None, "the COPY path was not taken"
     return text
