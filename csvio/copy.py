@@ -82,12 +82,13 @@ def copy_statement(
     return f"COPY ({statement}) TO STDOUT (FORMAT csv, HEADER)"
 
 
-def readable_select(
+def readable_query(
     incidents: QuerySet[Incident], preset: Preset, *, links_to: QuerySet[Incident] | None = None
-) -> str:
-    """The SELECT of `preset`'s COPY, generated on any database and without a connection to
-    quote with (literals quoted plainly, the ids query as Django prints it): for reading
-    what a layout's columns make, and for checking it where COPY does not run."""
+) -> tuple[str, CellQuery]:
+    """The SELECT of `preset`'s COPY and the query it was written against, generated on any
+    database and without a connection to quote with (literals quoted plainly, the ids query
+    as Django prints it): for reading what a layout's columns make, and for checking it
+    where COPY does not run."""
 
     def as_sql(queryset: QuerySet) -> str:
         return str(queryset.query)
@@ -98,7 +99,7 @@ def readable_select(
     query = CellQuery(
         incidents, as_sql(incidents.values_list("pk", flat=True)), links_sql=links_sql
     )
-    return select(preset.columns, query)
+    return select(preset.columns, query), query
 
 
 def _copied(raw, statement: str) -> Iterator[str]:

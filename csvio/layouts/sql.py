@@ -100,6 +100,11 @@ class CellQuery:
         self._lines.setdefault(source, {})[name] = value
         return f"{source.alias}.{name}"
 
+    @property
+    def joined(self) -> list[str]:
+        """The aliases of the joins the columns asked for, in the statement's order."""
+        return [join.alias for join in self._joins]
+
     def joins(self) -> tuple[str, str]:
         """The WITH entries and the join clauses the columns asked for, in order."""
         self._written = True
