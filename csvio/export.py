@@ -88,7 +88,7 @@ def with_export_columns(
 ) -> QuerySet[Incident]:
     """What the presets' columns read, in a fixed number of queries per chunk of rows; with
     `links_to`, also the relations to those incidents (the native layout lists them)."""
-    # As lists (to_attr), read by presets.base.related(): a prefetch into the related
+    # As lists (to_attr), read by csvio.layouts.base.related(): a prefetch into the related
     # manager would build a QuerySet per incident and relation.
     prefetched = [
         Prefetch("tags", Tag.objects.all(), to_attr=exported("tags")),
