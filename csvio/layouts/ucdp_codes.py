@@ -76,13 +76,13 @@ def code(text: str, codes: dict | type, what: str) -> int:
     """An integer code of a GED vocabulary; anything else is refused with the choices."""
     allowed = list(codes) if isinstance(codes, dict) else _values(codes)
     try:
-        code = int(text)
+        number = int(text)
     except ValueError:
-        code = None
-    if code not in allowed:
+        number = None
+    if number not in allowed:
         choices = ", ".join(str(value) for value in allowed)
         raise CellError(f"“{text}” is not a {what} code ({choices}).")
-    return code
+    return number
 
 
 @cache
