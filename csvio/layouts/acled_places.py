@@ -19,7 +19,7 @@ from csvio.layouts.acled_codes import (
 from csvio.layouts.base import CellError, Column, ImportedIncident, PlaceSpec, ignore
 from csvio.layouts.cells import admin1_code, fold, keep, read_float
 from csvio.layouts.sql import LOCATION, CellQuery, Join
-from csvio.sql_cells import float_, not_text, text
+from csvio.sql_cells import field_cell, not_text, text
 from geo import gazetteer
 from geo.models import Location
 from incidents.models import Incident
@@ -166,12 +166,12 @@ def _read_coordinate(part: str, limit: int) -> Callable[[ImportedIncident, str],
 
 def _place_column(name: str, part: str, read, **options) -> Column:
     """A column holding one field (`part`) of the incident's place."""
-    cell = float_ if part in ("latitude", "longitude") else text
+    model_field = Location._meta.get_field(part)
     return Column(
         name,
         lambda incident: getattr(incident.location, part),
         read,
-        sql=lambda q: cell(f"{q.join(LOCATION)}.{part}"),
+        sql=lambda q: field_cell(model_field, f"{q.join(LOCATION)}.{part}"),
         **options,
     )
 
