@@ -106,7 +106,9 @@ class CellQuery:
         return [join.alias for join in self._joins]
 
     def joins(self) -> tuple[str, str]:
-        """The WITH entries and the join clauses the columns asked for, in order."""
+        """The WITH entries and the join clauses the columns asked for: inner joins first,
+        then joins of one row per incident, lookups, and the lateral subqueries last, each
+        kind in the order the columns asked for them (what a join needs comes before it)."""
         self._written = True
         common, clauses = [], []
         for join in self._joins:
@@ -117,6 +119,7 @@ class CellQuery:
             if join.common is not None:
                 common.append(join.common(self))
             clauses.append(join.clause(self))
+        clauses.sort(key=_kind)
         return ", ".join(common), "\n".join(clauses)
 
     def _lines_sql(self, source: Lines) -> str:
@@ -128,6 +131,13 @@ class CellQuery:
         outer = ", ".join(f"string_agg(v.{name}, {NL}) AS {name}" for name in values)
         rows = f"SELECT {inner} FROM {source.rows(self)} ORDER BY {source.order}"
         return f"SELECT {outer} FROM ({rows}) AS v"
+
+
+JOIN_KINDS = ("JOIN ", "CROSS JOIN ", "LEFT JOIN ", "LEFT JOIN LATERAL ")
+
+
+def _kind(clause: str) -> int:
+    return max(rank for rank, kind in enumerate(JOIN_KINDS) if clause.startswith(kind))
 
 
 def select(columns: list[Column], query: CellQuery) -> str:
