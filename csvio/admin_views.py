@@ -11,14 +11,15 @@ import datetime as dt
 import io
 import uuid
 from pathlib import PurePosixPath
+from typing import cast
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -38,7 +39,7 @@ UPLOADS = "imports"
 UNCONFIRMED_KEPT = dt.timedelta(days=1)
 
 
-def export_changelist(model_admin, request: HttpRequest) -> HttpResponse:
+def export_changelist(model_admin, request: HttpRequest) -> HttpResponseBase:
     """The admin list as it is filtered, searched and sorted now, as one CSV file.
 
     The list's filters are IncidentFilterSet's, so the file holds what the API's export with
@@ -46,17 +47,19 @@ def export_changelist(model_admin, request: HttpRequest) -> HttpResponse:
     """
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
-    request.GET = request.GET.copy()
     # Read as the API reads them (ExportOptions); the rest of the query is the list's filter.
     layout = QueryDict(mutable=True)
+    list_query = request.GET.copy()
     for name in ("preset", "include_all"):
-        if name in request.GET:
-            layout.setlist(name, request.GET.pop(name))
+        if name in list_query:
+            layout.setlist(name, list_query.pop(name))
+    request.GET = QueryDict(list_query.urlencode())
     list_url = reverse("admin:incidents_incident_changelist")
     try:
         preset, include_all = ExportOptions.of(layout)
     except ValidationError as error:
-        for name, problems in error.detail.items():
+        # A serializer's errors: the messages by field name.
+        for name, problems in cast("dict[str, list[str]]", error.detail).items():
             messages.error(request, f"{name}: {' '.join(problems)}")
         return redirect(list_url)
     try:
@@ -77,7 +80,8 @@ def export_changelist(model_admin, request: HttpRequest) -> HttpResponse:
 def export_action(preset_name: str):
     preset = PRESETS[preset_name]
 
-    def export_selected(model_admin, request: HttpRequest, queryset) -> HttpResponse:
+    @admin.action(description=f"Export selected incidents to CSV ({preset_name})")
+    def export_selected(model_admin, request: HttpRequest, queryset) -> HttpResponseBase:
         # Rows picked one by one are what the editor wants, whatever the dataset holds; but
         # a layout that cannot say a record was retracted still leaves it out.
         chosen = preset.export_queryset(queryset, include_all=True)
@@ -90,7 +94,6 @@ def export_action(preset_name: str):
             links_to=Incident.objects.visible_to(request.user),
         )
 
-    export_selected.short_description = f"Export selected incidents to CSV ({preset_name})"
     export_selected.__name__ = f"export_selected_{preset_name}"
     return export_selected
 

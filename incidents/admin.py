@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 from functools import partial
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -100,27 +101,32 @@ class IncidentForm(forms.ModelForm):
             "retraction_reason": forms.Textarea(attrs={"rows": 2, "cols": 80}),
         }
 
-    def __init__(self, *args, instance: Incident | None = None, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        instance = kwargs.get("instance")
         if self.reverting and instance is not None and instance.pk:
             # A revert restores what the record said, not where it is in the workflow:
             # moving it between statuses stays an editorial decision.
             current = Incident.objects.get(pk=instance.pk)
             for name in [*WORKFLOW_FIELDS, "version"]:
                 setattr(instance, name, getattr(current, name))
-        super().__init__(*args, instance=instance, **kwargs)
+        super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["seen_version"].initial = self.instance.version
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if self.instance.pk:
             self.refuse_if_saved_meanwhile()
         current = self.instance.status if self.instance.pk else None
+        new = cleaned.get("status", current)
+        if new is None:  # a new record whose status failed validation: the field says why
+            return cleaned
         texts = ("review_note", "retraction_reason")
         errors = transition_errors(
             self.user,
             current,
-            cleaned.get("status", current),
+            new,
             before={name: getattr(self.instance, name) for name in texts},
             after={name: cleaned.get(name, getattr(self.instance, name)) for name in texts},
         )
@@ -219,6 +225,12 @@ INCIDENT_FIELDSETS = [
         },
     ),
 ]
+
+
+def is_revert(request: HttpRequest) -> bool:
+    """Whether the request is the history page's form, which restores an earlier version."""
+    match = request.resolver_match
+    return match is not None and match.url_name == "incidents_incident_simple_history"
 
 
 @admin.register(Incident)
@@ -332,7 +344,6 @@ class IncidentAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
         if self.get_object(request, unquote(object_id)) is None:
             raise Http404("The incident was deleted; its versions can be read on its history page.")
-        request.reverting_incident = True
         with transaction.atomic():
             return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -355,7 +366,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
     def get_form(self, request: HttpRequest, obj: Incident | None = None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.user = request.user
-        form.reverting = getattr(request, "reverting_incident", False)
+        form.reverting = is_revert(request)
         if "status" in form.base_fields:
             # Offer only the statuses this user may choose (`clean` enforces the rule): from
             # the record's status now, also when the form shows an earlier version.
@@ -373,6 +384,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
         return [*readonly, "review_note", "retraction_reason"]
 
     def save_model(self, request: HttpRequest, obj: Incident, form, change: bool) -> None:
+        assert request.user.is_authenticated  # the admin lets only signed-in staff in
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user

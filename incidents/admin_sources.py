@@ -47,6 +47,10 @@ class CaptureInput(AdminFileWidget):
         return context
 
 
+# The records an independence key ("actor:12", "source:7") can name.
+KEYED_MODELS: dict[str, type[Actor] | type[Source]] = {"actor": Actor, "source": Source}
+
+
 @admin.register(Source)
 class SourceAdmin(SimpleHistoryAdmin):
     formfield_overrides = {
@@ -95,7 +99,7 @@ class SourceAdmin(SimpleHistoryAdmin):
     def origin(self, source: Source) -> str:
         """What the source's claim goes back to, as its independence key says."""
         kind, _, pk = source.independence_key.partition(":")
-        model = {"actor": Actor, "source": Source}.get(kind)
+        model = KEYED_MODELS.get(kind)
         record = model.objects.filter(pk=pk).first() if model else None
         if record is None:
             return source.independence_key or "–"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
@@ -42,7 +42,9 @@ class ActorBriefSerializer(serializers.ModelSerializer):
 class ActorSerializer(ModelValidationMixin, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="actor-detail")
     aliases = LinesField(required=False)
-    parent = BriefRelatedField(
+    # A declared field: the serializer's metaclass takes it out of the class attributes, so it
+    # does not hide Field.parent (which the stubs cannot tell).
+    parent = BriefRelatedField(  # type: ignore[assignment]
         ActorBriefSerializer, queryset=Actor.objects.all(), allow_null=True, required=False
     )
     backed_by = BriefRelatedField(
@@ -129,7 +131,8 @@ class IncidentActorSerializer(serializers.ModelSerializer):
 
 
 class CitationSerializer(serializers.ModelSerializer):
-    source = BriefRelatedField(SourceBriefSerializer, queryset=Source.objects.all())
+    # Not Field.source: declared fields leave the class attributes (see ActorSerializer.parent).
+    source = BriefRelatedField(SourceBriefSerializer, queryset=Source.objects.all())  # type: ignore[assignment]
     supports = serializers.ListField(
         child=serializers.ChoiceField(choices=Claim.choices), required=False
     )
@@ -155,7 +158,11 @@ class TagsField(serializers.ListField):
         return [tag.name for tag in tags.all()]
 
 
-class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
+class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer[Incident]):
+    # For mypy the type parameter is Model, from ModelValidationMixin's base: hence the
+    # instance's declared type here and the override ignores below.
+    instance: Incident | None
+
     url = serializers.HyperlinkedIdentityField(
         view_name="incident-detail", lookup_field="public_id"
     )
@@ -258,7 +265,8 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
             {"kind": link.kind, "direction": "incoming", "incident": link.from_incident}
             for link in incident.relations_to.all()
         ]
-        return RelationSerializer(links, many=True, context=self.context).data
+        # many=True makes a ListSerializer, whose data is a list; the stubs cannot tell.
+        return RelationSerializer(links, many=True, context=self.context).data  # type: ignore[return-value]
 
     def get_permalink(self, incident: Incident) -> str:
         return citation_formats.permalink(incident)
@@ -267,7 +275,7 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
         """How to cite this version of the record, accessed today."""
         return citation_formats.citation_text(incident, timezone.localdate())
 
-    def to_representation(self, incident: Incident) -> dict[str, Any]:
+    def to_representation(self, incident: Incident) -> dict[str, Any]:  # type: ignore[override]
         data = super().to_representation(incident)
         if not sees_every_status(self.context["request"].user):
             for name in EDITORIAL_FIELDS:
@@ -319,7 +327,7 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
         return incident
 
     @transaction.atomic
-    def update(self, incident: Incident, validated_data: dict[str, Any]) -> Incident:
+    def update(self, incident: Incident, validated_data: dict[str, Any]) -> Incident:  # type: ignore[override]
         related = self._pop_related(validated_data)
         for field, value in validated_data.items():
             setattr(incident, field, value)
@@ -414,4 +422,6 @@ class MergeSerializer(serializers.Serializer):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if "incidents" in self.context:
-            self.fields["into"].queryset = self.context["incidents"]
+            into = cast(serializers.SlugRelatedField, self.fields["into"])
+            # The stubs' Manager in the attribute's type makes mypy treat it as a descriptor.
+            into.queryset = self.context["incidents"]  # type: ignore[arg-type]

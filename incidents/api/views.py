@@ -167,7 +167,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
 
     def retrieve(self, request: Request, *args, **kwargs):
         incident = self.get_object()
-        if incident.duplicate_of_id:
+        if incident.duplicate_of is not None:
             return self.redirect_to(incident.duplicate_of, request)
         if self.streams():
             single = self.get_queryset().filter(pk=incident.pk)
@@ -234,7 +234,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
         )
         serializer.is_valid(raise_exception=True)
         serializer.save()
-        return self.versioned(Response(serializer.data), serializer.instance)
+        return self.versioned(Response(serializer.data), incident)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
     @action(detail=True, pagination_class=HistoryPagination, filter_backends=[])
@@ -248,6 +248,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
             # and so does what its first public version changed from them.
             versions = versions.filter(status__in=PUBLIC_STATUSES)
         page = self.paginate_queryset(versions)
+        assert page is not None  # the action always pages (HistoryPagination)
         older = versions.filter(history_id__lt=page[-1].history_id).first() if page else None
         hidden = () if staff else EDITORIAL_FIELDS
         entries = HistoryEntrySerializer(with_changes(page, older, hidden=hidden), many=True)
@@ -307,7 +308,10 @@ class IncidentViewSet(viewsets.ModelViewSet):
             response["Tessera-Export-Note"] = note
         return response
 
-    def finalize_response(self, request: Request, response, *args, **kwargs) -> HttpResponseBase:
+    # DRF passes any HttpResponseBase through, such as the streamed exports; the stubs say Response.
+    def finalize_response(  # type: ignore[override]
+        self, request: Request, response, *args, **kwargs
+    ) -> HttpResponseBase:
         # Errors and other non-streamed answers to a CSV/GeoJSON request are sent as JSON.
         accepted = getattr(request, "accepted_renderer", None)
         if accepted is not None and accepted.format in STREAMED_FORMATS:
