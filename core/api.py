@@ -15,7 +15,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 if TYPE_CHECKING:
     # What the mixins below are mixed into.
-    _ModelSerializer = serializers.ModelSerializer[Model]
+    _ModelSerializer = serializers.ModelSerializer[Any]
     _GenericViewSet = viewsets.GenericViewSet
 else:
     _ModelSerializer = _GenericViewSet = object

@@ -275,7 +275,7 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer[Incid
         """How to cite this version of the record, accessed today."""
         return citation_formats.citation_text(incident, timezone.localdate())
 
-    def to_representation(self, incident: Incident) -> dict[str, Any]:  # type: ignore[override]
+    def to_representation(self, incident: Incident) -> dict[str, Any]:
         data = super().to_representation(incident)
         if not sees_every_status(self.context["request"].user):
             for name in EDITORIAL_FIELDS:
@@ -327,7 +327,7 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer[Incid
         return incident
 
     @transaction.atomic
-    def update(self, incident: Incident, validated_data: dict[str, Any]) -> Incident:  # type: ignore[override]
+    def update(self, incident: Incident, validated_data: dict[str, Any]) -> Incident:
         related = self._pop_related(validated_data)
         for field, value in validated_data.items():
             setattr(incident, field, value)
