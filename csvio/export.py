@@ -102,11 +102,11 @@ def with_export_columns(
         ),
     ]
     if links_to is not None:
-        relations = IncidentRelation.objects.filter(to_incident__in=links_to)
+        relations = IncidentRelation.objects.to_visible(links_to)
         prefetched.append(
             Prefetch(
                 "relations_from",
-                relations.select_related("to_incident").order_by("kind", "to_incident__public_id"),
+                relations.order_by("kind", "to_incident__public_id"),
                 to_attr=exported("relations_from"),
             )
         )

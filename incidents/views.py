@@ -14,7 +14,7 @@ from django.utils.http import content_disposition_header
 from incidents import citation_formats
 from incidents.models import Actor, Citation, Incident, IncidentActor, IncidentRelation, Source
 from incidents.querysets import IncidentQuerySet
-from incidents.taxonomy import PUBLIC_STATUSES, DatePrecision, RelationKind
+from incidents.taxonomy import DatePrecision, RelationKind
 
 LATEST_COUNT = 20
 
@@ -47,18 +47,8 @@ PAGE_QUERYSET = Incident.objects.select_related("location", "origin_location").p
             "source__republished_from__republished_from__originator",
         ),
     ),
-    Prefetch(
-        "relations_from",
-        IncidentRelation.objects.filter(to_incident__status__in=PUBLIC_STATUSES).select_related(
-            "to_incident"
-        ),
-    ),
-    Prefetch(
-        "relations_to",
-        IncidentRelation.objects.filter(from_incident__status__in=PUBLIC_STATUSES).select_related(
-            "from_incident"
-        ),
-    ),
+    Prefetch("relations_from", IncidentRelation.objects.to_visible(Incident.objects.public())),
+    Prefetch("relations_to", IncidentRelation.objects.from_visible(Incident.objects.public())),
 )
 
 

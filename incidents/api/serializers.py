@@ -241,18 +241,8 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer[Incid
                 Prefetch("participants", IncidentActor.objects.select_related("actor")),
                 Prefetch("citations", Citation.objects.select_related("source")),
                 # Links to records the reader may not see (drafts) are left out.
-                Prefetch(
-                    "relations_from",
-                    IncidentRelation.objects.filter(to_incident__in=visible).select_related(
-                        "to_incident"
-                    ),
-                ),
-                Prefetch(
-                    "relations_to",
-                    IncidentRelation.objects.filter(from_incident__in=visible).select_related(
-                        "from_incident"
-                    ),
-                ),
+                Prefetch("relations_from", IncidentRelation.objects.to_visible(visible)),
+                Prefetch("relations_to", IncidentRelation.objects.from_visible(visible)),
             )
         )
 

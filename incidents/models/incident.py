@@ -19,7 +19,7 @@ from incidents import taxonomy
 from incidents.models.actors import Actor
 from incidents.models.counters import PublicIdCounter
 from incidents.models.sources import Source
-from incidents.querysets import IncidentManager
+from incidents.querysets import IncidentManager, IncidentRelationManager
 from incidents.taxonomy import (
     Confidence,
     Damage,
@@ -306,6 +306,7 @@ class IncidentRelation(models.Model):
     to_incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="relations_to")
     kind = models.CharField(max_length=16, choices=RelationKind.choices)
 
+    objects = IncidentRelationManager()
     history = AuditTrail(indexed=("from_incident", "to_incident"))
 
     class Meta:
