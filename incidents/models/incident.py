@@ -51,6 +51,17 @@ class Tag(models.Model):
         return self.name
 
 
+def estimates_ordered(lower: str, upper: str) -> models.CheckConstraint:
+    """The `lower` fatality estimate is at most the `upper` one, when both are known."""
+    return check_constraint(
+        Q(**{f"fatalities_{lower}__isnull": True})
+        | Q(**{f"fatalities_{upper}__isnull": True})
+        | Q(**{f"fatalities_{lower}__lte": F(f"fatalities_{upper}")}),
+        name=f"incident_fatalities_{lower}_le_{upper}",
+        message=f"The {lower} fatality estimate cannot exceed the {upper} estimate.",
+    )
+
+
 class Incident(ConstraintMessagesOnFields, TimeStampedModel):
     """One armed-conflict event: what happened, when, where, who, and how we know."""
 
@@ -204,27 +215,9 @@ class Incident(ConstraintMessagesOnFields, TimeStampedModel):
                 name="incident_sub_event_in_event_type",
                 message="The sub-event type does not belong to the event type.",
             ),
-            check_constraint(
-                Q(fatalities_low__isnull=True)
-                | Q(fatalities_best__isnull=True)
-                | Q(fatalities_low__lte=F("fatalities_best")),
-                name="incident_fatalities_low_le_best",
-                message="The low fatality estimate cannot exceed the best estimate.",
-            ),
-            check_constraint(
-                Q(fatalities_best__isnull=True)
-                | Q(fatalities_high__isnull=True)
-                | Q(fatalities_best__lte=F("fatalities_high")),
-                name="incident_fatalities_best_le_high",
-                message="The best fatality estimate cannot exceed the high estimate.",
-            ),
-            check_constraint(
-                Q(fatalities_low__isnull=True)
-                | Q(fatalities_high__isnull=True)
-                | Q(fatalities_low__lte=F("fatalities_high")),
-                name="incident_fatalities_low_le_high",
-                message="The low fatality estimate cannot exceed the high estimate.",
-            ),
+            estimates_ordered("low", "best"),
+            estimates_ordered("best", "high"),
+            estimates_ordered("low", "high"),
             choices_constraint("geo_precision", GeoPrecision, name="incident_geo_precision_valid"),
             choices_constraint(
                 "violence_type", ViolenceType, name="incident_violence_type_valid", nullable=True
