@@ -175,7 +175,9 @@ def time_database_alone(count: int) -> list[tuple[str, float]]:
     from incidents.models import Citation, Incident, IncidentActor
 
     kept = {"id", "public_id", "dataset_event_id", "search_vector"}
-    columns = [f.column for f in Incident._meta.concrete_fields if f.column not in kept]
+    columns = [
+        f.column for f in Incident._meta.concrete_fields if f.column and f.column not in kept
+    ]
     listed = ", ".join(columns)
     steps: list[tuple[str, float]] = []
 

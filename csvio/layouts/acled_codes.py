@@ -17,7 +17,8 @@ DATASET = "acled"
 SEPARATOR = "; "
 DISRUPTED = "Disrupted weapons use"
 
-TIME_PRECISION = {
+# Keyed by DatePrecision values, as Incident.date_precision holds them.
+TIME_PRECISION: dict[str, int] = {
     DatePrecision.DAY: 1,
     DatePrecision.DAYS: 2,
     DatePrecision.WEEK: 2,

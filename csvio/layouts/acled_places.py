@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pycountry
 
+from core.models import field_of
 from csvio.layouts.acled_codes import (
     COUNTRY_CODES,
     DATASET,
@@ -166,7 +167,7 @@ def _read_coordinate(part: str, limit: int) -> Callable[[ImportedIncident, str],
 
 def _place_column(name: str, part: str, read, **options) -> Column:
     """A column holding one field (`part`) of the incident's place."""
-    model_field = Location._meta.get_field(part)
+    model_field = field_of(Location, part)
     return Column(
         name,
         lambda incident: getattr(incident.location, part),

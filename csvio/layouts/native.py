@@ -12,6 +12,7 @@ import re
 from django.conf import settings
 from django.db.models import DateField
 
+from core.models import field_of
 from csvio.layouts.base import (
     ActorSpec,
     CellError,
@@ -109,7 +110,7 @@ RELATIONS = Lines("rel", _relation_rows, "rl.kind, ti.public_id")
 
 def _field(name: str, read=None) -> Column:
     """A column holding one Incident field, written as is and read with `read`."""
-    model_field = Incident._meta.get_field(name)
+    model_field = field_of(Incident, name)
 
     def set_field(imported: ImportedIncident, text: str) -> None:
         imported.fields[name] = read(text) if read else text
@@ -136,7 +137,7 @@ PLACES = {"location": LOCATION, "origin_location": ORIGIN}
 
 def _place_column(name: str, attribute: str, part: str, read=str) -> Column:
     """A column holding one field (`part`) of the incident's place or point of origin."""
-    model_field = Location._meta.get_field(part)
+    model_field = field_of(Location, part)
 
     def value(incident: Incident):
         place = getattr(incident, attribute)
@@ -195,7 +196,7 @@ def _citation_column(name: str, part: str, read=str, *, export=None, sql: str = 
     written = export or (lambda c: getattr(c.source if on_source else c, attribute))
 
     if not sql:
-        model_field = (Source if on_source else Citation)._meta.get_field(attribute)
+        model_field = field_of(Source if on_source else Citation, attribute)
         expr = f"{'s' if on_source else 'c'}.{model_field.column}"
         sql = date(expr) if isinstance(model_field, DateField) else expr
 
@@ -372,7 +373,7 @@ COLUMNS = [
     # columns lack them.
     Column(
         "duplicate_of",
-        lambda i: i.duplicate_of.public_id if i.duplicate_of_id else "",
+        lambda i: i.duplicate_of.public_id if i.duplicate_of else "",
         _set_duplicate_of,
         optional=True,
         sql=lambda q: text(f"{q.join(DUPLICATE_OF)}.public_id"),

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 
+from core.models import field_of
 from csvio.layouts.base import CellError, Column, ImportedIncident, Preset
 from csvio.layouts.cells import keep, read_count
 from csvio.layouts.sql import CellQuery, Join, Uncopyable
@@ -233,7 +234,7 @@ def _event_clarity_sql(query: CellQuery) -> str:
 
 def _field(name: str, field: str, read, export=None, sql=None, **options) -> Column:
     """A column holding an Incident field: as it is unless `export` (in SQL `sql`) says."""
-    model_field = Incident._meta.get_field(field)
+    model_field = field_of(Incident, field)
     return Column(
         name,
         export or (lambda incident: getattr(incident, field)),

@@ -14,9 +14,10 @@ from collections.abc import Callable
 from functools import cache
 
 import pycountry
-from django.db.models import Case, Q, When
+from django.db.models import Case, IntegerChoices, Q, When
 from django.db.models.fields.json import KT
 
+from core.models import max_length
 from csvio.layouts.base import CellError, Column, ImportedIncident, PlaceSpec
 from csvio.layouts.cells import keep
 from csvio.layouts.sql import CellQuery, Join
@@ -53,7 +54,7 @@ NO_HEADLINE = "(no headline)"
 # GED's estimate columns and the Incident fields they map to.
 ESTIMATES = {"low": "fatalities_low", "best": "fatalities_best", "high": "fatalities_high"}
 UNKNOWN_PUBLISHER = "(unknown publisher)"
-TITLE_LENGTH = Incident._meta.get_field("title").max_length
+TITLE_LENGTH = max_length(Incident, "title")
 SOURCE_TITLE_LENGTH = 500
 # GED country names that ISO 3166 spells differently (GED adds former names in parentheses,
 # which are dropped before the lookup).
@@ -72,21 +73,21 @@ ADMIN1_SUFFIXES = re.compile(r"\b(governorate|province|region|state|oblast)\b", 
 # -- reading GED's codes and names ------------------------------------------------------
 
 
-def code(text: str, codes: dict | type, what: str) -> int:
+def code(text: str, codes: dict[int, str] | type[IntegerChoices], what: str) -> int:
     """An integer code of a GED vocabulary; anything else is refused with the choices."""
     allowed = list(codes) if isinstance(codes, dict) else _values(codes)
     try:
         number = int(text)
     except ValueError:
         number = None
-    if number not in allowed:
+    if number is None or number not in allowed:
         choices = ", ".join(str(value) for value in allowed)
         raise CellError(f"“{text}” is not a {what} code ({choices}).")
     return number
 
 
 @cache
-def _values(choices: type) -> list[int]:
+def _values(choices: type[IntegerChoices]) -> list[int]:
     # An enum's `values` is built anew on every call, and every row reads several codes.
     return list(choices.values)
 

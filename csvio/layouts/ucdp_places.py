@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pycountry
 
+from core.models import field_of
 from csvio.layouts.base import CellError, Column, ImportedIncident
 from csvio.layouts.cells import keep, read_float
 from csvio.layouts.sql import LOCATION, CellQuery, Join
@@ -162,7 +163,7 @@ AREAS = Join("r", _areas_sql, needs=(LOCATION, GED))
 
 
 def _place_column(name: str, part: str, read: Callable[[ImportedIncident, str], None]) -> Column:
-    model_field = Location._meta.get_field(part)
+    model_field = field_of(Location, part)
     return Column(
         name,
         lambda incident: getattr(incident.location, part),
