@@ -1,7 +1,8 @@
 """The three roles and what each may do, kept in one table.
 
-Roles are auth groups. A data migration calls `sync_roles` so that every database has them;
-a later change to this table comes with a migration that calls it again.
+Roles are auth groups, created by a data migration (accounts 0002) that holds a frozen copy
+of this table. A change to the table comes with a migration that gives the groups their new
+permissions; tests/accounts/test_roles.py fails while the two disagree.
 """
 
 from __future__ import annotations
@@ -45,24 +46,3 @@ ROLES: dict[str, set[tuple[str, str]]] = {
     ANALYST: _perms(["view", "add", "change"], _RECORDS) | _perms(["delete"], _INLINE_ROWS),
     EDITOR: _perms(["view", "add", "change", "delete"], _RECORDS) | {PUBLISH},
 }
-
-
-def sync_roles(apps) -> None:
-    """Create the role groups and give each exactly the permissions of ROLES."""
-    from django.contrib.auth.management import create_permissions
-
-    # Permissions are normally created after `migrate`; roles need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, wanted in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        permissions = [
-            Permission.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in sorted(wanted)
-        ]
-        group.permissions.set(permissions)

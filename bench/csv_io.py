@@ -9,10 +9,10 @@ Usage (PostgreSQL only: the database named by DATABASE_URL, not a test database)
 Fill the database first: `manage.py migrate` then `manage.py generate_incidents --count N`.
 
 Exports stream every incident through csvio.export into a null sink, as the API's
-export endpoint does (through COPY on PostgreSQL: csvio.copy_export writes all three
-layouts). Two baselines: `COPY (the same incidents joined with their place) TO STDOUT CSV`,
-what PostgreSQL alone does with no actors, sources or formatting; and PostgreSQL alone running
-each layout's own COPY statement (the same query). `--python` also
+export endpoint does (through COPY on PostgreSQL: csvio.copy runs the SELECT that each
+layout's columns make). Two baselines: `COPY (the same incidents joined with their place) TO
+STDOUT CSV`, what PostgreSQL alone does with no actors, sources or formatting; and PostgreSQL
+alone running each layout's own COPY statement (the same query). `--python` also
 times the Python writer for the layouts COPY writes; `--sha256` checks that both write the
 same bytes.
 Imports read files of `--import-rows` incidents written by each preset's own export and
@@ -61,7 +61,9 @@ def _chunks(preset, python: bool):
 
     incidents = Incident.objects.order_by("-date_start", "-id")
     if python:
-        rows = with_export_columns(incidents).iterator(chunk_size=CHUNK_SIZE)
+        # As export_chunks does: a layout that lists links lists those to public records.
+        links_to = Incident.objects.public() if preset.lists_links else None
+        rows = with_export_columns(incidents, links_to).iterator(chunk_size=CHUNK_SIZE)
         return csv_lines(rows, preset.columns)
     return export_chunks(incidents, preset, "csv")
 
@@ -106,7 +108,7 @@ def time_same_query_copy(preset) -> tuple[int, float]:
     """PostgreSQL alone running the export's own COPY statement: the like-for-like baseline."""
     from django.db import connection
 
-    from csvio.copy_export import copy_statement
+    from csvio.copy import copy_statement
     from incidents.models import Incident
 
     statement = copy_statement(Incident.objects.order_by("-date_start", "-id"), preset)
@@ -169,11 +171,13 @@ def time_database_alone(count: int) -> list[tuple[str, float]]:
     from django.db import connection, transaction
 
     from core.history_writes import BulkHistory
+    from incidents.derived import search_vector_sql as vector_sql
     from incidents.models import Citation, Incident, IncidentActor
-    from incidents.search import vector_sql
 
     kept = {"id", "public_id", "dataset_event_id", "search_vector"}
-    columns = [f.column for f in Incident._meta.concrete_fields if f.column not in kept]
+    columns = [
+        f.column for f in Incident._meta.concrete_fields if f.column and f.column not in kept
+    ]
     listed = ", ".join(columns)
     steps: list[tuple[str, float]] = []
 
@@ -294,10 +298,9 @@ def main() -> None:
 
 
 def time_exports(args) -> None:
-    from csvio.copy_export import copies
     from csvio.layouts import PRESETS
 
-    copied = [name for name, preset in PRESETS.items() if copies(preset)]
+    copied = [name for name, preset in PRESETS.items() if preset.copies]
     copy_rows, copy_seconds = time_copy()
     print(f"{'export':<22}{'rows':>9}{'seconds':>9}{'rows/s':>10}{'% of COPY':>11}{'RSS MB':>9}")
     copy_rate = copy_rows / copy_seconds

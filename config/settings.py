@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "geo",
     "incidents",
     "csvio",
+    "bench",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
@@ -13,7 +13,7 @@ admin.site.site_header = f"{settings.TESSERA_NAME} administration"
 admin.site.site_title = settings.TESSERA_NAME
 admin.site.index_title = "Incidents, actors, places and sources"
 
-api_patterns = [
+api_patterns: list[URLPattern | URLResolver] = [
     path("", include("incidents.api.urls")),
     path("", include("geo.api.urls")),
     path("auth/token/", obtain_auth_token, name="api-auth-token"),

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, ProtectedError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import exceptions, filters, serializers, status
+from rest_framework import exceptions, filters, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+if TYPE_CHECKING:
+    # What the mixins below are mixed into.
+    _ModelSerializer = serializers.ModelSerializer[Any]
+    _GenericViewSet = viewsets.GenericViewSet
+else:
+    _ModelSerializer = _GenericViewSet = object
 
 
 class Conflict(exceptions.APIException):
@@ -87,7 +94,7 @@ class BriefRelatedField(serializers.PrimaryKeyRelatedField):
     def use_pk_only_optimization(self) -> bool:
         return False
 
-    def to_representation(self, value: Model) -> dict[str, Any]:
+    def to_representation(self, value: Any) -> dict[str, Any]:
         # One serializer for every row: building one per value dominated list pages.
         if not hasattr(self, "_brief"):
             self._brief = self.brief_serializer(context=self.context)
@@ -104,7 +111,7 @@ class BriefRelatedField(serializers.PrimaryKeyRelatedField):
         return {item.pk: self.display_value(item) for item in queryset}
 
 
-class ModelValidationMixin:
+class ModelValidationMixin(_ModelSerializer):
     """Run the model's own validation (clean() and constraints) on API writes.
 
     The admin, the API and imports then enforce one set of rules, defined on the model.
@@ -112,7 +119,7 @@ class ModelValidationMixin:
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        model = self.Meta.model
+        model: type[Model] = self.Meta.model
         many_to_many = {field.name for field in model._meta.many_to_many}
         columns = {field.name for field in model._meta.concrete_fields}
         # Validate a copy, so that a refused write leaves the instance as it was.
@@ -136,10 +143,11 @@ class LinesField(serializers.ListField):
 
     child = serializers.CharField(max_length=200)
 
-    def to_representation(self, text: str) -> list[str]:
+    # A list in JSON, one text column in the model: the types differ from ListField's.
+    def to_representation(self, text: str) -> list[str]:  # type: ignore[override]
         return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
-    def to_internal_value(self, data: Any) -> str:
+    def to_internal_value(self, data: Any) -> str:  # type: ignore[override]
         entries = super().to_internal_value(data)
         if any("\n" in entry for entry in entries):
             raise serializers.ValidationError("An entry cannot span lines.")
@@ -153,12 +161,12 @@ BRIEF_PARAMETER = OpenApiParameter(
 )
 
 
-class BriefListMixin:
+class BriefListMixin(_GenericViewSet):
     """`?brief=1` on a list returns the brief form, for autocomplete widgets."""
 
     brief_serializer_class: type[serializers.Serializer]
 
-    def get_serializer_class(self):
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         if self.action == "list" and self.request.query_params.get("brief") in ("1", "true"):
             return self.brief_serializer_class
         return super().get_serializer_class()

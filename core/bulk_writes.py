@@ -64,7 +64,7 @@ def insert(records: Sequence[Model], *, computed: Mapping[str, str] | None = Non
         )
 
 
-def insert_values(model: type[Model], names: Sequence[str], rows: list[Sequence[Any]]) -> None:
+def insert_values(model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """Insert rows given as values of the fields `names` (no model instance per row)."""
     if not rows:
         return

@@ -14,11 +14,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 from simple_history.utils import get_history_manager_for_model
 
 from core.bulk_writes import id_chunks
+from core.models import field_of
 
 CREATED, CHANGED, DELETED = "+", "~", "-"
 
@@ -47,7 +48,7 @@ class BulkHistory:
             return
         historical = get_history_manager_for_model(model).model
         tracked = historical.tracked_fields
-        connection = connections[model.objects.db]
+        connection = connections[model._default_manager.db]
         quote = connection.ops.quote_name
         user = self.user.pk if getattr(self.user, "is_authenticated", False) else None
         entry = {
@@ -56,14 +57,14 @@ class BulkHistory:
             "history_type": history_type,
             "history_user": user,
         }
-        columns = [historical._meta.get_field(f.name).column for f in tracked]
-        columns += [historical._meta.get_field(name).column for name in entry]
+        columns = [_column(field_of(historical, f.name)) for f in tracked]
+        columns += [_column(field_of(historical, name)) for name in entry]
         values = [
-            historical._meta.get_field(name).get_db_prep_save(value, connection)
+            field_of(historical, name).get_db_prep_save(value, connection)
             for name, value in entry.items()
         ]
-        copied = ", ".join(quote(f.column) for f in tracked)
-        column = quote(by or model._meta.pk.column)
+        copied = ", ".join(quote(_column(f)) for f in tracked)
+        column = quote(by or _column(model._meta.pk))
         for chunk, condition in id_chunks(connection, column, ids, len(values)):
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -73,3 +74,9 @@ class BulkHistory:
                     f"FROM {quote(model._meta.db_table)} WHERE {condition}",
                     [*values, *chunk],
                 )
+
+
+def _column(model_field: Field | None) -> str:
+    if model_field is None or model_field.column is None:  # none of the fields copied here
+        raise TypeError(f"{model_field} has no column.")
+    return model_field.column

@@ -87,3 +87,22 @@ class ConstraintMessagesOnFields(models.Model):
                     target = field
                 by_field.setdefault(target, []).append(item)
         return by_field
+
+
+def field_of(model: type[models.Model], name: str) -> models.Field:
+    """`model`'s field `name`, for what only a field has (a column, a max_length).
+
+    `_meta.get_field` also answers with reverse relations; asking for one here is a mistake.
+    """
+    model_field = model._meta.get_field(name)
+    if not isinstance(model_field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is a reverse relation, not a field.")
+    return model_field
+
+
+def max_length(model: type[models.Model], name: str) -> int:
+    """The length a text written into `model`'s field `name` is cut to."""
+    length = field_of(model, name).max_length
+    if length is None:
+        raise TypeError(f"{model.__name__}.{name} has no max_length.")
+    return length

@@ -74,7 +74,8 @@ def sort_keys(queryset: models.QuerySet) -> list[SortKey]:
         if isinstance(item, str):
             field, descending = item.lstrip("-"), item.startswith("-")
         elif isinstance(item, OrderBy) and isinstance(item.expression, F):
-            field, descending = item.expression.name, item.descending
+            # F.name is missing from django-stubs.
+            field, descending = item.expression.name, item.descending  # type: ignore[attr-defined]
         else:
             raise TypeError(f"Cannot paginate by {item!r}")
         field = "id" if field == "pk" else field

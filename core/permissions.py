@@ -18,12 +18,12 @@ class RolePermissions(permissions.DjangoModelPermissionsOrAnonReadOnly):
 class AnonThrottle(throttling.AnonRateThrottle):
     def get_rate(self) -> str:
         # Read at request time, so that a changed setting applies without a restart.
-        return settings.API_THROTTLE_RATES[self.scope]
+        return settings.API_THROTTLE_RATES[str(self.scope)]
 
 
 class UserThrottle(throttling.UserRateThrottle):
     def get_rate(self) -> str:
-        return settings.API_THROTTLE_RATES[self.scope]
+        return settings.API_THROTTLE_RATES[str(self.scope)]
 
     def allow_request(self, request, view) -> bool:
         # Anonymous requests are counted by AnonThrottle alone.

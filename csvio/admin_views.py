@@ -11,14 +11,15 @@ import datetime as dt
 import io
 import uuid
 from pathlib import PurePosixPath
+from typing import cast
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ALL_VAR, ERROR_FLAG, ORDER_VAR, PAGE_VAR
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -29,35 +30,40 @@ from csvio.export import streamed_incidents
 from csvio.imports import import_incidents
 from csvio.layouts import PRESETS
 from incidents.api.serializers import ExportOptions
+from incidents.filters import filters_named_in
 from incidents.models import Incident
 
 UPLOADS = "imports"
-# The admin list's own parameters: ordering, page, error flag, show all; the rest filter it.
-LIST_BOOKKEEPING = {ORDER_VAR, PAGE_VAR, ERROR_FLAG, ALL_VAR}
 # A file checked in a dry run waits for the editor to confirm it; one never confirmed is
 # removed once it is this old.
 UNCONFIRMED_KEPT = dt.timedelta(days=1)
 
 
-def export_changelist(model_admin, request: HttpRequest) -> HttpResponse:
-    """The admin list as it is filtered and searched now, as one CSV file."""
+def export_changelist(model_admin, request: HttpRequest) -> HttpResponseBase:
+    """The admin list as it is filtered, searched and sorted now, as one CSV file.
+
+    The list's filters are IncidentFilterSet's, so the file holds what the API's export with
+    the same parameters holds, under the same name.
+    """
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
-    request.GET = request.GET.copy()
     # Read as the API reads them (ExportOptions); the rest of the query is the list's filter.
     layout = QueryDict(mutable=True)
+    list_query = request.GET.copy()
     for name in ("preset", "include_all"):
-        if name in request.GET:
-            layout.setlist(name, request.GET.pop(name))
+        if name in list_query:
+            layout.setlist(name, list_query.pop(name))
+    request.GET = QueryDict(list_query.urlencode())
     list_url = reverse("admin:incidents_incident_changelist")
     try:
         preset, include_all = ExportOptions.of(layout)
     except ValidationError as error:
-        for name, problems in error.detail.items():
+        # A serializer's errors: the messages by field name.
+        for name, problems in cast("dict[str, list[str]]", error.detail).items():
             messages.error(request, f"{name}: {' '.join(problems)}")
         return redirect(list_url)
     try:
-        incidents = model_admin.get_changelist_instance(request).get_queryset(request)
+        incidents = model_admin.get_changelist_instance(request).queryset
     except IncorrectLookupParameters:  # as the list itself answers them
         return redirect(f"{list_url}?{ERROR_FLAG}=1")
     if note := preset.export_note(include_all=include_all):
@@ -67,19 +73,15 @@ def export_changelist(model_admin, request: HttpRequest) -> HttpResponse:
         "csv",
         preset,
         links_to=Incident.objects.visible_to(request.user),
-        filters=[
-            (name, value)
-            for name, values in request.GET.lists()
-            if name not in LIST_BOOKKEEPING
-            for value in values
-        ],
+        filters=filters_named_in(request.GET),
     )
 
 
 def export_action(preset_name: str):
     preset = PRESETS[preset_name]
 
-    def export_selected(model_admin, request: HttpRequest, queryset) -> HttpResponse:
+    @admin.action(description=f"Export selected incidents to CSV ({preset_name})")
+    def export_selected(model_admin, request: HttpRequest, queryset) -> HttpResponseBase:
         # Rows picked one by one are what the editor wants, whatever the dataset holds; but
         # a layout that cannot say a record was retracted still leaves it out.
         chosen = preset.export_queryset(queryset, include_all=True)
@@ -92,7 +94,6 @@ def export_action(preset_name: str):
             links_to=Incident.objects.visible_to(request.user),
         )
 
-    export_selected.short_description = f"Export selected incidents to CSV ({preset_name})"
     export_selected.__name__ = f"export_selected_{preset_name}"
     return export_selected
 

@@ -18,7 +18,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from csvio.copy_export import copy_chunks
+from csvio.copy import copy_chunks
 from csvio.layouts import Preset
 from csvio.layouts.base import EXPORTED_RELATIONS, Column, exported
 from csvio.layouts.native import NATIVE
@@ -88,7 +88,7 @@ def with_export_columns(
 ) -> QuerySet[Incident]:
     """What the presets' columns read, in a fixed number of queries per chunk of rows; with
     `links_to`, also the relations to those incidents (the native layout lists them)."""
-    # As lists (to_attr), read by presets.base.related(): a prefetch into the related
+    # As lists (to_attr), read by csvio.layouts.base.related(): a prefetch into the related
     # manager would build a QuerySet per incident and relation.
     prefetched = [
         Prefetch("tags", Tag.objects.all(), to_attr=exported("tags")),
@@ -102,11 +102,11 @@ def with_export_columns(
         ),
     ]
     if links_to is not None:
-        relations = IncidentRelation.objects.filter(to_incident__in=links_to)
+        relations = IncidentRelation.objects.to_visible(links_to)
         prefetched.append(
             Prefetch(
                 "relations_from",
-                relations.select_related("to_incident").order_by("kind", "to_incident__public_id"),
+                relations.order_by("kind", "to_incident__public_id"),
                 to_attr=exported("relations_from"),
             )
         )
@@ -124,17 +124,19 @@ def export_chunks(
     *,
     links_to: QuerySet[Incident] | None = None,
 ) -> Iterator[str]:
-    """`incidents` as CSV or GeoJSON in `preset`'s layout.
+    """`incidents` as CSV or GeoJSON in `preset`'s layout: through PostgreSQL's COPY when
+    every column of the layout has its SQL (csvio.copy), else (or when COPY cannot write
+    some row exactly) by the columns' Python.
 
-    The native layout lists relations to other records when the reader may see those
-    records: `links_to`, by default the public ones (a link must not give away a draft's id).
+    A layout that lists relations to other records (the native one) lists those the reader
+    may see: `links_to`, by default the public ones (a link must not give away a draft's id).
     Its `duplicate_of` always names a public record: merges are made into public ones only.
     """
-    if preset is NATIVE and links_to is None:
-        links_to = Incident.objects.public()
-    elif preset is not NATIVE:
+    if not preset.lists_links:
         links_to = None
-    if fmt == "csv":
+    elif links_to is None:
+        links_to = Incident.objects.public()
+    if fmt == "csv" and preset.copies:
         copied = copy_chunks(incidents, preset, links_to=links_to)
         if copied is not None:
             return copied

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 from functools import partial
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -17,9 +18,17 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 import incidents.admin_sources  # noqa: F401 (registers the sources' admin)
 from csvio.admin_views import export_action, export_changelist, import_view
 from csvio.layouts import PRESETS
-from geo import gazetteer
-from geo.models import Location
 from incidents import admin_workflow
+from incidents.admin_list import (
+    SEARCH_HELP,
+    ConfidenceFilter,
+    CountryFilter,
+    DateFilter,
+    EventTypeFilter,
+    IncidentChangeList,
+    StatusFilter,
+    incident_filterset,
+)
 from incidents.duplicates import likely_duplicates
 from incidents.models import (
     Actor,
@@ -72,27 +81,6 @@ class IncidentRelationInline(admin.TabularInline):
     verbose_name_plural = "related incidents"
 
 
-class CountryFilter(admin.SimpleListFilter):
-    """Only the countries that have incidents, not all 249 of ISO 3166."""
-
-    title = "country"
-    parameter_name = "location__country"
-
-    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
-        codes = (
-            Location.objects.filter(incidents__isnull=False)
-            .values_list("country", flat=True)
-            .distinct()
-            .order_by("country")
-        )
-        return [(code, f"{gazetteer.country_name(code)} ({code})") for code in codes]
-
-    def queryset(self, request: HttpRequest, queryset):
-        if self.value():
-            return queryset.filter(location__country=self.value())
-        return queryset
-
-
 class IncidentForm(forms.ModelForm):
     """The incident form. It knows who fills it in, because status changes depend on that,
     and which version was opened, so that it never overwrites a later save."""
@@ -113,27 +101,32 @@ class IncidentForm(forms.ModelForm):
             "retraction_reason": forms.Textarea(attrs={"rows": 2, "cols": 80}),
         }
 
-    def __init__(self, *args, instance: Incident | None = None, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        instance = kwargs.get("instance")
         if self.reverting and instance is not None and instance.pk:
             # A revert restores what the record said, not where it is in the workflow:
             # moving it between statuses stays an editorial decision.
             current = Incident.objects.get(pk=instance.pk)
             for name in [*WORKFLOW_FIELDS, "version"]:
                 setattr(instance, name, getattr(current, name))
-        super().__init__(*args, instance=instance, **kwargs)
+        super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["seen_version"].initial = self.instance.version
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if self.instance.pk:
             self.refuse_if_saved_meanwhile()
         current = self.instance.status if self.instance.pk else None
+        new = cleaned.get("status", current)
+        if new is None:  # a new record whose status failed validation: the field says why
+            return cleaned
         texts = ("review_note", "retraction_reason")
         errors = transition_errors(
             self.user,
             current,
-            cleaned.get("status", current),
+            new,
             before={name: getattr(self.instance, name) for name in texts},
             after={name: cleaned.get(name, getattr(self.instance, name)) for name in texts},
         )
@@ -171,6 +164,75 @@ class ChangedFieldsOnly(HistoricalRecordContextHelper):
         )
 
 
+# The incident form's sections, in the order an analyst fills them in.
+INCIDENT_FIELDSETS = [
+    (
+        None,
+        {
+            "fields": [
+                "public_id",
+                "title",
+                "summary",
+                "status",
+                "confidence",
+                "tags",
+                "seen_version",
+            ]
+        },
+    ),
+    (
+        "Review",
+        {
+            "description": "An editor sends a record back with a comment, and retracts "
+            "a published one with a reason that its public page shows.",
+            "fields": ["review_note", "retraction_reason", "duplicate_of"],
+        },
+    ),
+    ("When", {"fields": [("date_start", "date_end", "date_precision")]}),
+    (
+        "What",
+        {
+            "fields": [
+                ("event_type", "sub_event_type"),
+                "violence_type",
+                ("weapon", "munition_count"),
+                ("outcome", "damage"),
+            ]
+        },
+    ),
+    ("Where", {"fields": ["location", "geo_precision", "origin_location"]}),
+    (
+        "Casualties",
+        {
+            "description": "Leave empty when the sources say nothing; enter 0 when they "
+            "report none.",
+            "fields": [("fatalities_low", "fatalities_best", "fatalities_high"), "injured"],
+        },
+    ),
+    (
+        "Imported from",
+        {"classes": ["collapse"], "fields": [("dataset", "dataset_event_id")]},
+    ),
+    (
+        "Record",
+        {
+            "classes": ["collapse"],
+            "fields": [
+                ("created_at", "created_by"),
+                ("updated_at", "updated_by"),
+                ("version", "independent_sources"),
+            ],
+        },
+    ),
+]
+
+
+def is_revert(request: HttpRequest) -> bool:
+    """Whether the request is the history page's form, which restores an earlier version."""
+    match = request.resolver_match
+    return match is not None and match.url_name == "incidents_incident_simple_history"
+
+
 @admin.register(Incident)
 class IncidentAdmin(SimpleHistoryAdmin):
     form = IncidentForm
@@ -195,23 +257,11 @@ class IncidentAdmin(SimpleHistoryAdmin):
     ]
     list_display_links = ["public_id"]
     list_select_related = ["location"]
-    list_filter = [
-        "event_type",
-        CountryFilter,
-        "status",
-        "confidence",
-        "date_start",
-    ]
-    date_hierarchy = "date_start"
-    search_fields = [
-        "public_id",
-        "title",
-        "summary",
-        "location__name",
-        "location__alternate_names",
-        "actors__name",
-        "actors__aliases",
-    ]
+    # The sidebar sets IncidentFilterSet's parameters, which IncidentChangeList runs.
+    list_filter = [EventTypeFilter, StatusFilter, ConfidenceFilter, DateFilter, CountryFilter]
+    # Shows the search box (and allows autocomplete); the search is the FilterSet's `q`.
+    search_fields = ["search_document"]
+    search_help_text = SEARCH_HELP
     readonly_fields = [
         "public_id",
         "duplicate_of",
@@ -222,66 +272,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
         "updated_at",
         "updated_by",
     ]
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "public_id",
-                    "title",
-                    "summary",
-                    "status",
-                    "confidence",
-                    "tags",
-                    "seen_version",
-                ]
-            },
-        ),
-        (
-            "Review",
-            {
-                "description": "An editor sends a record back with a comment, and retracts "
-                "a published one with a reason that its public page shows.",
-                "fields": ["review_note", "retraction_reason", "duplicate_of"],
-            },
-        ),
-        ("When", {"fields": [("date_start", "date_end", "date_precision")]}),
-        (
-            "What",
-            {
-                "fields": [
-                    ("event_type", "sub_event_type"),
-                    "violence_type",
-                    ("weapon", "munition_count"),
-                    ("outcome", "damage"),
-                ]
-            },
-        ),
-        ("Where", {"fields": ["location", "geo_precision", "origin_location"]}),
-        (
-            "Casualties",
-            {
-                "description": "Leave empty when the sources say nothing; enter 0 when they "
-                "report none.",
-                "fields": [("fatalities_low", "fatalities_best", "fatalities_high"), "injured"],
-            },
-        ),
-        (
-            "Imported from",
-            {"classes": ["collapse"], "fields": [("dataset", "dataset_event_id")]},
-        ),
-        (
-            "Record",
-            {
-                "classes": ["collapse"],
-                "fields": [
-                    ("created_at", "created_by"),
-                    ("updated_at", "updated_by"),
-                    ("version", "independent_sources"),
-                ],
-            },
-        ),
-    ]
+    fieldsets = INCIDENT_FIELDSETS
 
     @admin.display(description="dates", ordering="date_start")
     def dates(self, incident: Incident) -> str:
@@ -296,6 +287,14 @@ class IncidentAdmin(SimpleHistoryAdmin):
     @admin.display(description="country", ordering="location__country")
     def country(self, incident: Incident) -> str:
         return incident.location.country
+
+    def get_changelist(self, request: HttpRequest, **kwargs) -> type[IncidentChangeList]:
+        return IncidentChangeList
+
+    def get_search_results(self, request: HttpRequest, queryset, search_term: str):
+        """The API's text search (`q`), for the autocomplete of related incidents too."""
+        filterset = incident_filterset(request, {"q": search_term}, queryset)
+        return (filterset.qs if filterset.is_valid() else queryset.none()), False
 
     def get_urls(self):
         extra = [
@@ -345,7 +344,6 @@ class IncidentAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
         if self.get_object(request, unquote(object_id)) is None:
             raise Http404("The incident was deleted; its versions can be read on its history page.")
-        request.reverting_incident = True
         with transaction.atomic():
             return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -368,7 +366,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
     def get_form(self, request: HttpRequest, obj: Incident | None = None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.user = request.user
-        form.reverting = getattr(request, "reverting_incident", False)
+        form.reverting = is_revert(request)
         if "status" in form.base_fields:
             # Offer only the statuses this user may choose (`clean` enforces the rule): from
             # the record's status now, also when the form shows an earlier version.
@@ -386,6 +384,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
         return [*readonly, "review_note", "retraction_reason"]
 
     def save_model(self, request: HttpRequest, obj: Incident, form, change: bool) -> None:
+        assert request.user.is_authenticated  # the admin lets only signed-in staff in
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user

@@ -21,8 +21,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from incidents.captures import verify_capture
 from incidents.models import Actor, Source
-from incidents.provenance import verify_capture
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,10 @@ class CaptureInput(AdminFileWidget):
             url = reverse("admin:incidents_source_capture", args=[value.instance.pk])
             context["widget"]["value"] = Download(value.name, url)
         return context
+
+
+# The records an independence key ("actor:12", "source:7") can name.
+KEYED_MODELS: dict[str, type[Actor] | type[Source]] = {"actor": Actor, "source": Source}
 
 
 @admin.register(Source)
@@ -95,7 +99,7 @@ class SourceAdmin(SimpleHistoryAdmin):
     def origin(self, source: Source) -> str:
         """What the source's claim goes back to, as its independence key says."""
         kind, _, pk = source.independence_key.partition(":")
-        model = {"actor": Actor, "source": Source}.get(kind)
+        model = KEYED_MODELS.get(kind)
         record = model.objects.filter(pk=pk).first() if model else None
         if record is None:
             return source.independence_key or "–"

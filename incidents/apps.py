@@ -8,7 +8,7 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Incidents"
 
     def ready(self) -> None:
-        from incidents import provenance, search
+        # Imported once the models are: incidents.derived builds on them.
+        from incidents import derived
 
-        search.connect_signals()
-        provenance.connect_signals()
+        derived.connect_signals()

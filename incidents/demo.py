@@ -9,6 +9,7 @@ incident's geo precision says how exactly they place the event.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from geo.models import LocationKind
 from incidents.taxonomy import (
@@ -36,7 +37,8 @@ SDF = "Syrian Democratic Forces"
 MILITIA = "Unidentified Iran-backed militia"
 IRAN = "Government of Iran"
 
-ACTORS = [
+# The specs below are field values by name, as the models take them.
+ACTORS: list[dict[str, Any]] = [
     {
         "name": IRAN,
         "aliases": "Iran\nIslamic Republic of Iran",
@@ -65,7 +67,7 @@ MAYADEEN = "al-Mayadeen"
 AIN_AL_ASAD = "Ain al-Asad Air Base"
 BAGHDAD_AIRPORT = "Baghdad International Airport"
 
-LOCATIONS = [
+LOCATIONS: list[dict[str, Any]] = [
     {
         "name": GREEN_VILLAGE,
         "alternate_names": "al-Omar oil field base\nOmar oil field",
@@ -106,7 +108,7 @@ LOCATIONS = [
     },
 ]
 
-AL_ARABIYA = {
+AL_ARABIYA: dict[str, Any] = {
     "title": "Al Arabiya report of 5 January 2022 on attacks against coalition bases "
     "in Syria and Iraq",
     "publisher": "Al Arabiya",
@@ -114,7 +116,7 @@ AL_ARABIYA = {
     "language": "en",
     "source_type": SourceType.NEWS,
 }
-TRACK_PERSIA = {
+TRACK_PERSIA: dict[str, Any] = {
     "title": AL_ARABIYA["title"] + " (republished)",
     "publisher": "Track Persia",
     "published_at": None,
@@ -122,7 +124,7 @@ TRACK_PERSIA = {
     "source_type": SourceType.NEWS,
 }
 
-INCIDENTS = [
+INCIDENTS: list[dict[str, Any]] = [
     {
         "key": "1",
         "title": "Eight rounds of indirect fire hit Green Village base",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 
 from incidents.models import Citation, Incident, IncidentRelation
 from incidents.taxonomy import RelationKind, Status
@@ -24,8 +25,8 @@ def merge_problems(duplicate: Incident, kept: Incident) -> str:
         # A draft was never public: retracting it would publish it as a tombstone. Move its
         # sources to the kept record and delete it instead.
         return f"{duplicate.public_id} is {duplicate.status}; only a published record is merged."
-    if duplicate.duplicate_of_id:
-        return f"{duplicate.public_id} is already merged into {duplicate.duplicate_of.public_id}."
+    if (merged_into := duplicate.duplicate_of) is not None:
+        return f"{duplicate.public_id} is already merged into {merged_into.public_id}."
     return kept_problems(kept)
 
 
@@ -34,9 +35,9 @@ def kept_problems(kept: Incident) -> str:
 
     The admin's and the API's merge ask it, and so does an import that writes a merge.
     """
-    if kept.duplicate_of_id:
+    if (merged_into := kept.duplicate_of) is not None:
         return (
-            f"{kept.public_id} is itself merged into {kept.duplicate_of.public_id}; "
+            f"{kept.public_id} is itself merged into {merged_into.public_id}; "
             "merge into that record."
         )
     if kept.status == Status.RETRACTED:
@@ -59,7 +60,7 @@ def merge(duplicate: Incident, kept: Incident, *, user, note: str = "") -> Incid
 
     already_cited = set(kept.citations.values_list("source_id", "quote"))
     for citation in Citation.objects.filter(incident=duplicate):
-        citation._history_user = user
+        _recorded(citation, user)
         if (citation.source_id, citation.quote) in already_cited:
             citation.delete()
         else:
@@ -72,7 +73,7 @@ def merge(duplicate: Incident, kept: Incident, *, user, note: str = "") -> Incid
     for earlier in Incident.objects.filter(duplicate_of=duplicate):
         earlier.duplicate_of = kept
         earlier.updated_by = user
-        earlier._history_user = user
+        _recorded(earlier, user)
         earlier.save()
 
     reason = f"Same event as {kept.public_id}."
@@ -80,13 +81,18 @@ def merge(duplicate: Incident, kept: Incident, *, user, note: str = "") -> Incid
     duplicate.retraction_reason = f"{reason} {note.strip()}".strip()
     duplicate.duplicate_of = kept
     duplicate.updated_by = user
-    duplicate._history_user = user
-    duplicate._change_reason = f"Merged into {kept.public_id}"
+    _recorded(duplicate, user, f"Merged into {kept.public_id}")
     duplicate.save()
 
     # The kept record changed too (it gained citations): a new version that sync clients see.
     kept.updated_by = user
-    kept._history_user = user
-    kept._change_reason = f"{duplicate.public_id} merged into this record"
+    _recorded(kept, user, f"{duplicate.public_id} merged into this record")
     kept.save()
     return kept
+
+
+def _recorded(record: Model, user, reason: str = "") -> None:
+    """Who makes `record`'s next save, and why, as its history entry (simple_history) says."""
+    record.__dict__["_history_user"] = user
+    if reason:
+        record.__dict__["_change_reason"] = reason

@@ -27,3 +27,24 @@ class IncidentQuerySet(models.QuerySet):
         """Incidents whose date range meets [start - slack, end + slack]."""
         slack = timedelta(days=slack_days)
         return self.filter(date_start__lte=end + slack, date_end__gte=start - slack)
+
+
+# A module-level manager class (rather than IncidentQuerySet.as_manager() in the model) is the
+# form that django-stubs can follow, so that type checks know Incident.objects' methods.
+IncidentManager = models.Manager.from_queryset(IncidentQuerySet)
+
+
+class IncidentRelationQuerySet(models.QuerySet):
+    """Links between incidents, as a reader may see them: a link whose other end the reader
+    may not see (a draft) is left out, so that no page, API answer or file names it."""
+
+    def to_visible(self, visible: models.QuerySet) -> IncidentRelationQuerySet:
+        """Links from an incident to the records in `visible`, each with that record."""
+        return self.filter(to_incident__in=visible).select_related("to_incident")
+
+    def from_visible(self, visible: models.QuerySet) -> IncidentRelationQuerySet:
+        """Links to an incident from the records in `visible`, each with that record."""
+        return self.filter(from_incident__in=visible).select_related("from_incident")
+
+
+IncidentRelationManager = models.Manager.from_queryset(IncidentRelationQuerySet)

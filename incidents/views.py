@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,11 +13,12 @@ from django.utils.http import content_disposition_header
 
 from incidents import citation_formats
 from incidents.models import Actor, Citation, Incident, IncidentActor, IncidentRelation, Source
-from incidents.taxonomy import PUBLIC_STATUSES, DatePrecision, RelationKind
+from incidents.querysets import IncidentQuerySet
+from incidents.taxonomy import DatePrecision, RelationKind
 
 LATEST_COUNT = 20
 
-DATE_PRECISION_PHRASES = {
+DATE_PRECISION_PHRASES: dict[str, str] = {
     DatePrecision.DAY: "exact day",
     DatePrecision.DAYS: "within a few days",
     DatePrecision.WEEK: "within a week",
@@ -25,12 +26,12 @@ DATE_PRECISION_PHRASES = {
     DatePrecision.YEAR: "within the year",
 }
 # How a related incident stands to the one on the page, by direction of the link.
-RELATED_AS = {
+RELATED_AS: dict[str, str] = {
     RelationKind.RESPONSE_TO: "In response to",
     RelationKind.PART_OF_SERIES: "Part of a series with",
     RelationKind.SAME_EVENT_AS: "Same event as",
 }
-RELATED_FROM = {**RELATED_AS, RelationKind.RESPONSE_TO: "Responded to by"}
+RELATED_FROM: dict[str, str] = {**RELATED_AS, RelationKind.RESPONSE_TO: "Responded to by"}
 
 # Everything the page shows, in six queries whatever the number of actors, sources and links:
 # the incident with its places, tags, actors, citations with their sources, links each way.
@@ -46,18 +47,8 @@ PAGE_QUERYSET = Incident.objects.select_related("location", "origin_location").p
             "source__republished_from__republished_from__originator",
         ),
     ),
-    Prefetch(
-        "relations_from",
-        IncidentRelation.objects.filter(to_incident__status__in=PUBLIC_STATUSES).select_related(
-            "to_incident"
-        ),
-    ),
-    Prefetch(
-        "relations_to",
-        IncidentRelation.objects.filter(from_incident__status__in=PUBLIC_STATUSES).select_related(
-            "from_incident"
-        ),
-    ),
+    Prefetch("relations_from", IncidentRelation.objects.to_visible(Incident.objects.public())),
+    Prefetch("relations_to", IncidentRelation.objects.from_visible(Incident.objects.public())),
 )
 
 
@@ -77,7 +68,7 @@ class RelatedIncident:
     incident: Incident
 
 
-def public_record(queryset: QuerySet[Incident]) -> Callable:
+def public_record(queryset: IncidentQuerySet) -> Callable:
     """Call the view with the public incident its URL names, looked up in `queryset`.
 
     Drafts and records in review do not exist for the public (404). A duplicate merged into
@@ -92,6 +83,7 @@ def public_record(queryset: QuerySet[Incident]) -> Callable:
                 public_id=public_id,
             )
             if incident.kept_public_id:
+                assert request.resolver_match is not None  # a routed request
                 view_name = request.resolver_match.view_name
                 return redirect(view_name, incident.kept_public_id, permanent=True)
             return view(request, incident)
@@ -153,7 +145,9 @@ def cited_source(citation: Citation) -> CitedSource:
     """Follow the source's republications as far as PAGE_QUERYSET loaded them."""
     chain = [citation.source]
     while chain[-1].republished_from_id and Source.republished_from.is_cached(chain[-1]):
-        chain.append(chain[-1].republished_from)
+        original = chain[-1].republished_from
+        assert original is not None  # its id is set
+        chain.append(original)
     originator = next(
         (source.originator for source in reversed(chain) if source.originator_id), None
     )

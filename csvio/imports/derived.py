@@ -1,26 +1,33 @@
 """The columns an import derives for every incident it writes: its search document and
 vector, and its count of independent sources.
 
-Bulk writes send no signals, so an import writes what the search and provenance modules
-derive with each row, from the records in memory; their own refreshes are deferred meanwhile.
-Every use of those modules by the import is here.
+Bulk writes send no signals, so an import writes what incidents.derived computes in memory
+with each row, and has the derived columns' own refreshes deferred meanwhile. Every use of
+incidents.derived by the import is here.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connections
 
+from incidents.derived import (
+    IN_MEMORY_FIELDS,
+    IncidentRecords,
+    deferred,
+    incident_values,
+    search_vector_sql,
+)
 from incidents.models import Actor, Incident, Source
-from incidents.provenance import count_independent
-from incidents.search import document_of, refreshes_deferred, vector_sql
 from incidents.taxonomy import Stance
 
-# Written with each incident, besides the fields a file gives.
-DERIVED = ("search_document", "independent_sources")
+# Written with each incident, besides the fields a file gives (the vector is computed apart).
+DERIVED = IN_MEMORY_FIELDS
 # The stored search vector of a staged row (see core.bulk_writes `computed`).
-_STAGED_VECTOR = vector_sql("s.search_document")
+_STAGED_VECTOR = search_vector_sql("s.search_document")
 
-deferred_refreshes = refreshes_deferred
+deferred_refreshes = deferred
 
 
 def computed_columns() -> dict[str, str]:
@@ -37,11 +44,15 @@ def derive(
     actors: dict[int, Actor],
     sources: dict[int, Source],
 ) -> None:
-    """Set the search document and the independent-source count of `incident`, as
-    search.search_document() and provenance.independent_source_count() compute them, from
-    the actor rows and citations it will have (as related.Related keeps them)."""
-    incident.search_document = document_of(
-        incident, incident.location, [actors[row[0]] for row in participants]
+    """Set the derived columns of `incident` as incidents.derived computes them, from the
+    actor rows and citations it will have (as related.Related keeps them: the actor's or
+    source's id first, a citation's stance last)."""
+    records = IncidentRecords(
+        incident=incident,
+        place=incident.location,
+        actors=[actors[row[0]] for row in participants],
+        supporting_sources=[sources[row[0]] for row in citations if row[-1] == Stance.SUPPORTS],
     )
-    supporting = [sources[row[0]] for row in citations if row[-1] == Stance.SUPPORTS]
-    incident.independent_sources = count_independent(supporting)
+    values: dict[str, Any] = incident_values(records)
+    for name, value in values.items():
+        setattr(incident, name, value)

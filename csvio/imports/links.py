@@ -17,7 +17,7 @@ new version and a history entry, as an admin save gives it.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import Model
@@ -225,21 +225,16 @@ class Links:
                 )
             )
             for record in records:
-                problem = kept_problems(record.duplicate_of)
-                if problem:
+                kept = record.duplicate_of
+                if kept is not None and (problem := kept_problems(kept)):
                     self._refuse(self.merged[record.pk], "duplicate_of", problem)
-            merged_into_them = Incident.objects.filter(duplicate_of__in=chunk).values_list(
-                "duplicate_of", "public_id"
-            )
-            for pk, duplicate in merged_into_them:
+            for pk, duplicate in _merged_into(chunk):
                 message = (
                     f"{duplicate} is merged into this record: merge it in the admin, which "
                     "moves such records along."
                 )
                 self._refuse(self.merged[pk], "duplicate_of", message)
-        for pk, duplicate in Incident.objects.filter(
-            duplicate_of__in=list(self.unpublished)
-        ).values_list("duplicate_of", "public_id"):
+        for pk, duplicate in _merged_into(list(self.unpublished)):
             message = f"{duplicate} is merged into this record, which must stay public."
             self._refuse(self.unpublished[pk], "status", message)
 
@@ -251,4 +246,10 @@ class Links:
 
 def constraint_message(model: type[Model], name: str) -> str:
     [constraint] = [c for c in model._meta.constraints if c.name == name]
-    return constraint.get_violation_error_message()
+    return str(constraint.get_violation_error_message())
+
+
+def _merged_into(ids: list[int]) -> Iterator[tuple[int, str]]:
+    """(id of a record among `ids`, public id of a record merged into it)."""
+    rows = Incident.objects.filter(duplicate_of__in=ids).values_list("duplicate_of", "public_id")
+    return ((kept, public_id) for kept, public_id in rows if kept is not None)

@@ -59,7 +59,7 @@ class References:
                 records.clear()
         self._load(rows)
         for kind, build in (("place", _new_place), ("actor", _new_actor), ("source", _new_source)):
-            missing = {}
+            missing: dict[Any, Any] = {}
             for row in rows:
                 for _, spec_kind, specs in _references(row):
                     if spec_kind != kind:
@@ -218,7 +218,8 @@ def matched_row(
         incident.dataset = preset.dataset
         incident.dataset_event_id = imported.event_id
     incident.dataset_fields = imported.dataset_fields
-    incident.location = references.place(imported.location) if imported.location else None
+    # A row without a place is reported ("A place is required."), never written.
+    incident.location = references.place(imported.location) if imported.location else None  # type: ignore[assignment]
     incident.origin_location = (
         references.place(imported.origin_location) if imported.origin_location else None
     )

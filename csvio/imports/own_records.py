@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 
 from core import bulk_writes
 from csvio.export import csv_lines, with_export_columns
@@ -109,7 +110,9 @@ class OwnRecords:
                 )
         return errors + self._kept_as_stored(incident, number, changed, explained=bool(errors))
 
-    def _said(self, cells: dict[str, str], number: int) -> tuple[ImportedIncident, list[Problem]]:
+    def _said(
+        self, cells: Mapping[str, str | None], number: int
+    ) -> tuple[ImportedIncident, list[Problem]]:
         """What a row says, its actors and tags in any order (as related.Related compares
         them)."""
         imported, problems = read_row(self.preset, cells, number)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import Any
 
@@ -13,7 +13,7 @@ from csvio.imports.report import Problem
 from csvio.layouts.base import CellError, ImportedIncident, Preset
 
 
-def missing_columns(preset: Preset, header: list[str] | None) -> list[str]:
+def missing_columns(preset: Preset, header: Sequence[str] | None) -> list[str]:
     """The columns the layout needs that the file's header lacks."""
     return [
         column.name
@@ -29,7 +29,7 @@ def batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 def read_row(
-    preset: Preset, row: dict[str, str], number: int
+    preset: Preset, row: Mapping[str, str | None], number: int
 ) -> tuple[ImportedIncident, list[Problem]]:
     """What a row says, and the cells its columns cannot read."""
     imported = ImportedIncident(row=number)
@@ -46,7 +46,7 @@ def read_row(
     return imported, problems
 
 
-def cell_text(row: dict[str, str], name: str) -> str:
+def cell_text(row: Mapping[str, str | None], name: str) -> str:
     """A cell as a column reads it: without surrounding spaces or the export's formula
     protection (a leading ')."""
     # Spaces only: a cell of several lines may begin with an empty line (an empty value).

@@ -152,7 +152,8 @@ def _stored(
     """(id, `fields`) of the stored rows of `model` for each incident, in the order they were
     written."""
     stored: dict[int, list] = {}
-    rows = model.objects.filter(bulk_writes.among("incident_id", incident_ids)).order_by("pk")
+    rows = model._default_manager.filter(bulk_writes.among("incident_id", incident_ids))
+    rows = rows.order_by("pk")
     for pk, incident_id, *values in rows.values_list("pk", "incident_id", *fields):
         content = tuple(tuple(value) if isinstance(value, list) else value for value in values)
         stored.setdefault(incident_id, []).append((pk, content))

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import CheckConstraint, Model
+from django.db.models import CheckConstraint, Field, Model, Q
 
 from csvio.imports.report import Problem
 from csvio.imports.row import ImportRow
@@ -47,7 +47,7 @@ class ModelRules:
         ]
         self.checks = [c for c in model._meta.constraints if isinstance(c, CheckConstraint)]
         self.read_by = {
-            check.name: sorted(check.condition.referenced_base_fields) for check in self.checks
+            check.name: sorted(Q(check.condition).referenced_base_fields) for check in self.checks
         }
         self.attnames = {f.name: f.attname for f in model._meta.concrete_fields}
         self.attnames["pk"] = "pk"
@@ -79,19 +79,20 @@ class ModelRules:
                 errors.setdefault(name, []).extend(messages)
         return errors
 
-    def _clean(self, model_field, value: Any, record: Model) -> tuple[Any, list[str]]:
+    def _clean(self, model_field: Field, value: Any, record: Model) -> tuple[Any, list[str]]:
         key = (model_field.attname, type(value), value)
         try:
             return self.cleaned[key]
         except KeyError:
-            pass
+            remembered = True
         except TypeError:  # a JSON value: not hashable, checked every time
-            key = None
+            remembered = False
+        result: tuple[Any, list[str]]
         try:
             result = (model_field.clean(value, record), [])
         except ValidationError as error:
             result = (value, error.messages)
-        if key is not None:
+        if remembered:
             self.cleaned[key] = result
         return result
 
@@ -134,15 +135,15 @@ class ModelRules:
         try:
             return self.checked[key]
         except KeyError:
-            pass
-        except TypeError:
-            key = None
+            remembered = True
+        except TypeError:  # a JSON value: not hashable, checked every time
+            remembered = False
+        result: ValidationError | None = None
         try:
             check.validate(self.model, record, exclude=exclude)
-            result = None
         except ValidationError as error:
             result = error
-        if key is not None:
+        if remembered:
             self.checked[key] = result
         return result
 

@@ -63,7 +63,7 @@ class Writer:
                         break
                 else:
                     # Nothing explains it (a concurrent write?): report it, never crash.
-                    self._refuse(rows, lambda row, error=error: [_unwritten(row, error)])
+                    self._refuse(rows, _unwritten(error))
                     return []
 
     def _refuse(
@@ -206,5 +206,5 @@ def _field_names(attnames: Iterable[str]) -> set[str]:
     return {by_attname[attname] for attname in attnames}
 
 
-def _unwritten(row: ImportRow, error: Exception) -> Problem:
-    return Problem(row.number, "(row)", f"Could not be written: {error}")
+def _unwritten(error: Exception) -> Callable[[ImportRow], list[Problem]]:
+    return lambda row: [Problem(row.number, "(row)", f"Could not be written: {error}")]

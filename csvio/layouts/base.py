@@ -1,8 +1,9 @@
 """What a CSV preset is: one table of columns that both export and import read.
 
-Each column says how to write its cell from an incident (`value`) and how to read its cell
-back into an incident being imported (`read`). Export walks the table left to right for
-every incident; import walks it for every row and collects, per column, what went wrong.
+Each column says how to write its cell from an incident (`value`), how PostgreSQL writes the
+same cell (`sql`, for COPY) and how to read its cell back into an incident being imported
+(`read`). Export walks the table left to right for every incident (or has PostgreSQL do it);
+import walks it for every row and collects, per column, what went wrong.
 """
 
 from __future__ import annotations
@@ -10,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
 from incidents.models import Incident
 from incidents.taxonomy import Status
+
+if TYPE_CHECKING:
+    from csvio.layouts.sql import CellQuery
 
 # The relations exports.with_export_columns fetches, each as a list on the incident.
 EXPORTED_RELATIONS = ("tags", "participants", "citations", "relations_from")
@@ -120,6 +124,14 @@ class Column:
     field: str = ""
     # Older files of the layout may lack the column; its cells then read as empty.
     optional: bool = False
+    # The SQL of the cell, written exactly as csv_cell writes `value` (csvio.layouts.sql);
+    # without it, only Python writes the layout.
+    sql: Callable[[CellQuery], str] | None = None
+    # An SQL condition on the incident `i` for rows `sql` cannot write exactly as `value`
+    # does; an export with any such row is written in Python.
+    sql_unwritable: Callable[[CellQuery], str] | None = None
+    # The cell names other records, which an export lists only when its reader may see them.
+    links: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,6 +149,16 @@ class Preset:
     @property
     def header(self) -> list[str]:
         return [column.name for column in self.columns]
+
+    @property
+    def copies(self) -> bool:
+        """Whether PostgreSQL's COPY can write the layout: every column has its SQL."""
+        return all(column.sql is not None for column in self.columns)
+
+    @property
+    def lists_links(self) -> bool:
+        """Whether a row names other records (an export then asks which the reader sees)."""
+        return any(column.links for column in self.columns)
 
     @property
     def says_status(self) -> bool:

@@ -1,4 +1,8 @@
-"""Tessera's own layout: every field of an incident, readable, and re-importable without loss."""
+"""Tessera's own layout: every field of an incident, readable, and re-importable without loss.
+
+Each column is defined once, by a call that gives its Python writer, its SQL and its reader
+(csvio.layouts.base.Column); the joins its SQL reads are declared beside it.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,9 @@ import json
 import re
 
 from django.conf import settings
+from django.db.models import DateField
 
+from core.models import field_of
 from csvio.layouts.base import (
     ActorSpec,
     CellError,
@@ -27,7 +33,17 @@ from csvio.layouts.cells import (
     read_float,
     split_lines,
 )
-from incidents.models import Incident
+from csvio.layouts.sql import LOCATION, CellQuery, Join, Lines
+from csvio.sql_cells import (
+    date,
+    field_cell,
+    json_object,
+    json_object_differs,
+    text,
+    timestamp,
+)
+from geo.models import Location
+from incidents.models import Citation, Incident, IncidentActor, IncidentRelation, Source, Tag
 from incidents.taxonomy import ActorRole, Attribution, RelationKind, Side
 
 # Checked for every actor line of a file: Choices.values builds a new list each time.
@@ -42,17 +58,69 @@ def permalink(incident: Incident) -> str:
     return f"{settings.TESSERA_BASE_URL}/incidents/{incident.public_id}/"
 
 
-def _field(name: str, read=None, *, export=None, column: str | None = None) -> Column:
+# -- what the columns' SQL reads beside the incident row ---------------------------------
+
+ORIGIN = Join(
+    "o", lambda q: f"LEFT JOIN {Location._meta.db_table} AS o ON o.id = i.origin_location_id"
+)
+DUPLICATE_OF = Join(
+    "k", lambda q: f"LEFT JOIN {Incident._meta.db_table} AS k ON k.id = i.duplicate_of_id"
+)
+# OFFSET 0 keeps the JSON a column of its own, built once and not once per use in text().
+DATASET_FIELDS = Join(
+    "d",
+    lambda q: f"CROSS JOIN LATERAL (SELECT {json_object('i.dataset_fields')} AS json OFFSET 0) "
+    "AS d",
+)
+TAGS = Lines(
+    "t",
+    lambda q: f"{Incident.tags.through._meta.db_table} AS it "
+    f"JOIN {Tag._meta.db_table} AS tg ON tg.id = it.tag_id WHERE it.incident_id = i.id",
+    "tg.name",
+)
+ACTORS = Lines(
+    "a",
+    lambda q: f"{IncidentActor._meta.db_table} AS p "
+    f"JOIN {IncidentActor._meta.get_field('actor').related_model._meta.db_table} AS ac "
+    "ON ac.id = p.actor_id WHERE p.incident_id = i.id",
+    "p.role, ac.name",  # IncidentActor.Meta.ordering within one incident
+)
+CITATIONS = Lines(
+    "c",
+    lambda q: f"{Citation._meta.db_table} AS c JOIN {Source._meta.db_table} AS s "
+    "ON s.id = c.source_id WHERE c.incident_id = i.id",
+    "c.id",
+)
+
+
+def _relation_rows(query: CellQuery) -> str:
+    """An incident's relations to the incidents its reader may see (`links_sql`)."""
+    linkable = f" AND rl.to_incident_id IN ({query.links_sql})" if query.links_sql else ""
+    return (
+        f"{IncidentRelation._meta.db_table} AS rl JOIN {Incident._meta.db_table} AS ti "
+        f"ON ti.id = rl.to_incident_id WHERE rl.from_incident_id = i.id{linkable}"
+    )
+
+
+# In the order export.with_export_columns asks for.
+RELATIONS = Lines("rel", _relation_rows, "rl.kind, ti.public_id")
+
+# -- the columns ----------------------------------------------------------------------------
+
+
+def _field(name: str, read=None) -> Column:
     """A column holding one Incident field, written as is and read with `read`."""
+    model_field = field_of(Incident, name)
 
     def set_field(imported: ImportedIncident, text: str) -> None:
         imported.fields[name] = read(text) if read else text
 
     return Column(
-        column or name,
-        export or (lambda incident: getattr(incident, name)),
+        name,
+        lambda incident: getattr(incident, name),
         set_field,
         field=name,
+        sql=lambda q: field_cell(model_field, f"i.{model_field.column}"),
     )
 
 
@@ -64,18 +132,29 @@ def _place(imported: ImportedIncident, attribute: str) -> PlaceSpec:
     return spec
 
 
-def _place_column(name: str, attribute: str, part: str, export, read=str) -> Column:
+PLACES = {"location": LOCATION, "origin_location": ORIGIN}
+
+
+def _place_column(name: str, attribute: str, part: str, read=str) -> Column:
+    """A column holding one field (`part`) of the incident's place or point of origin."""
+    model_field = field_of(Location, part)
+
+    def value(incident: Incident):
+        place = getattr(incident, attribute)
+        return getattr(place, part) if place else None
+
     def set_part(imported: ImportedIncident, text: str) -> None:
         if attribute == "origin_location" and not text and imported.origin_location is None:
             return  # no point of origin
         setattr(_place(imported, attribute), part, read(text))
 
-    return Column(name, export, set_part, field=attribute)
-
-
-def _origin(incident: Incident, part: str):
-    place = incident.origin_location
-    return getattr(place, part) if place else None
+    return Column(
+        name,
+        value,
+        set_part,
+        field=attribute,
+        sql=lambda q: field_cell(model_field, f"{q.join(PLACES[attribute])}.{part}"),
+    )
 
 
 def _read_actors(imported: ImportedIncident, text: str) -> None:
@@ -107,18 +186,33 @@ def _actor_line(row) -> str:
     return f"{row.actor.name} ({row.role}, {row.attribution}{side})"
 
 
-def _citation_column(name: str, export, part: str, read=str) -> Column:
-    """One aspect of every citation, one line per citation, lines aligned across columns."""
+def _citation_column(name: str, part: str, read=str, *, export=None, sql: str = "") -> Column:
+    """One aspect (`part`: "quote", "source.title") of every citation, one line per citation,
+    lines aligned across columns; `export` and `sql` (over the citation `c` and its source
+    `s`) when the cell is not the field as it is."""
+    on_source = part.startswith("source.")
+    attribute = part.removeprefix("source.")
+
+    written = export or (lambda c: getattr(c.source if on_source else c, attribute))
+
+    if not sql:
+        model_field = field_of(Source if on_source else Citation, attribute)
+        expr = f"{'s' if on_source else 'c'}.{model_field.column}"
+        sql = date(expr) if isinstance(model_field, DateField) else expr
 
     def set_part(imported: ImportedIncident, text: str) -> None:
         for index, value in enumerate(split_lines(text)):
             while len(imported.citations) <= index:
                 imported.citations.append(CitationSpec(SourceSpec("", ""), quote=""))
             citation = imported.citations[index]
-            target = citation.source if part.startswith("source.") else citation
-            setattr(target, part.removeprefix("source."), read(value))
+            setattr(citation.source if on_source else citation, attribute, read(value))
 
-    return Column(name, lambda i: join_lines(export(c) for c in related(i, "citations")), set_part)
+    return Column(
+        name,
+        lambda i: join_lines(written(c) for c in related(i, "citations")),
+        set_part,
+        sql=lambda q: text(q.lines(CITATIONS, name, sql)),
+    )
 
 
 def _read_supports(value: str) -> list[str]:
@@ -196,18 +290,41 @@ def _set_tags(imported: ImportedIncident, text: str) -> None:
     imported.tags = split_lines(text)
 
 
-def _set_timestamp(name: str):
+def _timestamp_column(name: str) -> Column:
+    """When the record was created or last changed; a restore keeps the file's."""
+
     def set_timestamp(imported: ImportedIncident, text: str) -> None:
         value = read_datetime(text)
         if value is not None:
             imported.timestamps[name] = value
 
-    return set_timestamp
+    return Column(
+        name, lambda i: getattr(i, name), set_timestamp, sql=lambda q: timestamp(f"i.{name}")
+    )
+
+
+def _lines_column(name: str, source: Lines, value: str, export, read) -> Column:
+    """One value per related row (`value`, SQL over `source`'s rows), one per line."""
+    return Column(name, export, read, sql=lambda q: text(q.lines(source, name, value)))
+
+
+SIDE_SQL = "CASE WHEN p.side IN ('A', 'B') THEN ', side ' || p.side ELSE '' END"
+# ", ".join(citation.supports): the claims a citation supports.
+SUPPORTS_SQL = (
+    "CASE WHEN jsonb_typeof(c.supports) = 'array' THEN array_to_string(ARRAY("
+    "SELECT jsonb_array_elements_text(c.supports)), ', ') ELSE '' END"
+)
 
 
 COLUMNS = [
-    Column("public_id", lambda i: i.public_id, _set_public_id),
-    Column("permalink", permalink),
+    Column("public_id", lambda i: i.public_id, _set_public_id, sql=lambda q: text("i.public_id")),
+    Column(
+        "permalink",
+        permalink,
+        sql=lambda q: text(
+            f"{q.literal(settings.TESSERA_BASE_URL)} || '/incidents/' || i.public_id || '/'"
+        ),
+    ),
     _field("title"),
     _field("summary"),
     _field("date_start", read_date),
@@ -220,45 +337,31 @@ COLUMNS = [
     _field("munition_count", read_count),
     _field("outcome"),
     _field("damage"),
-    _place_column("location", "location", "name", lambda i: i.location.name),
-    _place_column("location_kind", "location", "kind", lambda i: i.location.kind),
-    _place_column(
-        "latitude",
-        "location",
-        "latitude",
-        lambda i: i.location.latitude,
-        lambda text: read_float(text, "latitude"),
-    ),
-    _place_column(
-        "longitude",
-        "location",
-        "longitude",
-        lambda i: i.location.longitude,
-        lambda text: read_float(text, "longitude"),
-    ),
-    _place_column("country", "location", "country", lambda i: i.location.country),
-    _place_column("admin1", "location", "admin1", lambda i: i.location.admin1),
-    _place_column("admin2", "location", "admin2", lambda i: i.location.admin2),
+    _place_column("location", "location", "name"),
+    _place_column("location_kind", "location", "kind"),
+    _place_column("latitude", "location", "latitude", lambda text: read_float(text, "latitude")),
+    _place_column("longitude", "location", "longitude", lambda text: read_float(text, "longitude")),
+    _place_column("country", "location", "country"),
+    _place_column("admin1", "location", "admin1"),
+    _place_column("admin2", "location", "admin2"),
     _field("geo_precision", read_count),
-    _place_column("origin_location", "origin_location", "name", lambda i: _origin(i, "name")),
+    _place_column("origin_location", "origin_location", "name"),
     _place_column(
         "origin_latitude",
         "origin_location",
         "latitude",
-        lambda i: _origin(i, "latitude"),
         lambda text: read_float(text, "latitude"),
     ),
     _place_column(
         "origin_longitude",
         "origin_location",
         "longitude",
-        lambda i: _origin(i, "longitude"),
         lambda text: read_float(text, "longitude"),
     ),
-    _place_column("origin_country", "origin_location", "country", lambda i: _origin(i, "country")),
-    _place_column("origin_kind", "origin_location", "kind", lambda i: _origin(i, "kind")),
-    _place_column("origin_admin1", "origin_location", "admin1", lambda i: _origin(i, "admin1")),
-    _place_column("origin_admin2", "origin_location", "admin2", lambda i: _origin(i, "admin2")),
+    _place_column("origin_country", "origin_location", "country"),
+    _place_column("origin_kind", "origin_location", "kind"),
+    _place_column("origin_admin1", "origin_location", "admin1"),
+    _place_column("origin_admin2", "origin_location", "admin2"),
     _field("fatalities_low", read_count),
     _field("fatalities_best", read_count),
     _field("fatalities_high", read_count),
@@ -270,41 +373,57 @@ COLUMNS = [
     # columns lack them.
     Column(
         "duplicate_of",
-        lambda i: i.duplicate_of.public_id if i.duplicate_of_id else "",
+        lambda i: i.duplicate_of.public_id if i.duplicate_of else "",
         _set_duplicate_of,
         optional=True,
+        sql=lambda q: text(f"{q.join(DUPLICATE_OF)}.public_id"),
     ),
     Column(
         "relations",
         lambda i: join_lines(_relation_line(r) for r in _readable_relations(i)),
         _read_relations,
         optional=True,
+        sql=lambda q: text(q.lines(RELATIONS, "relations", "rl.kind || ' ' || ti.public_id")),
+        links=True,
     ),
-    Column("tags", lambda i: join_lines(tag.name for tag in related(i, "tags")), _set_tags),
-    Column(
+    _lines_column(
+        "tags",
+        TAGS,
+        "tg.name",
+        lambda i: join_lines(tag.name for tag in related(i, "tags")),
+        _set_tags,
+    ),
+    _lines_column(
         "actors",
+        ACTORS,
+        f"ac.name || ' (' || p.role || ', ' || p.attribution || {SIDE_SQL} || ')'",
         lambda i: join_lines(_actor_line(row) for row in related(i, "participants")),
         _read_actors,
     ),
-    Column(
+    _lines_column(
         "actor_types",
+        ACTORS,
+        "ac.actor_type",
         lambda i: join_lines(row.actor.actor_type for row in related(i, "participants")),
         _read_actor_types,
     ),
-    _citation_column("source_publishers", lambda c: c.source.publisher, "source.publisher"),
-    _citation_column("source_titles", lambda c: c.source.title, "source.title"),
-    _citation_column("source_urls", lambda c: c.source.url, "source.url"),
+    _citation_column("source_publishers", "source.publisher"),
+    _citation_column("source_titles", "source.title"),
+    _citation_column("source_urls", "source.url"),
     _citation_column(
-        "source_dates",
-        lambda c: c.source.published_at,
-        "source.published_at",
-        lambda text: read_date(text, required=False),
+        "source_dates", "source.published_at", lambda text: read_date(text, required=False)
     ),
-    _citation_column("source_types", lambda c: c.source.source_type, "source.source_type"),
-    _citation_column("quotes", lambda c: c.quote, "quote"),
-    _citation_column("locators", lambda c: c.locator, "locator"),
-    _citation_column("supports", lambda c: ", ".join(c.supports or []), "supports", _read_supports),
-    _citation_column("stances", lambda c: c.stance, "stance"),
+    _citation_column("source_types", "source.source_type"),
+    _citation_column("quotes", "quote"),
+    _citation_column("locators", "locator"),
+    _citation_column(
+        "supports",
+        "supports",
+        _read_supports,
+        export=lambda c: ", ".join(c.supports or []),
+        sql=SUPPORTS_SQL,
+    ),
+    _citation_column("stances", "stance"),
     _field("dataset"),
     _field("dataset_event_id"),
     Column(
@@ -313,9 +432,11 @@ COLUMNS = [
         if i.dataset_fields
         else "",
         _set_dataset_fields,
+        sql=lambda q: text(f"{q.join(DATASET_FIELDS)}.json"),
+        sql_unwritable=lambda q: json_object_differs("i.dataset_fields"),
     ),
-    Column("created_at", lambda i: i.created_at, _set_timestamp("created_at")),
-    Column("updated_at", lambda i: i.updated_at, _set_timestamp("updated_at")),
+    _timestamp_column("created_at"),
+    _timestamp_column("updated_at"),
 ]
 
 NATIVE = Preset(

@@ -17,7 +17,8 @@ class LocationBriefSerializer(serializers.ModelSerializer):
 class LocationSerializer(ModelValidationMixin, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="location-detail")
     alternate_names = LinesField(required=False)
-    parent = BriefRelatedField(
+    # The serializer's metaclass moves declared fields out of the class (Field.parent stays).
+    parent = BriefRelatedField(  # type: ignore[assignment]
         LocationBriefSerializer,
         queryset=Location.objects.all(),
         allow_null=True,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
@@ -15,8 +15,9 @@ from csvio.layouts.base import Preset
 from csvio.layouts.native import NATIVE
 from geo.api.serializers import LocationBriefSerializer
 from geo.models import Location
-from incidents import citation_formats, provenance
+from incidents import citation_formats, derived
 from incidents.models import (
+    SEARCH_FIELDS,
     Actor,
     Citation,
     Incident,
@@ -25,7 +26,6 @@ from incidents.models import (
     Source,
     Tag,
 )
-from incidents.search import refresh_search_documents
 from incidents.taxonomy import Claim
 from incidents.version_changes import EDITORIAL_FIELDS
 from incidents.workflow import sees_every_status, transition_errors
@@ -42,7 +42,9 @@ class ActorBriefSerializer(serializers.ModelSerializer):
 class ActorSerializer(ModelValidationMixin, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="actor-detail")
     aliases = LinesField(required=False)
-    parent = BriefRelatedField(
+    # A declared field: the serializer's metaclass takes it out of the class attributes, so it
+    # does not hide Field.parent (which the stubs cannot tell).
+    parent = BriefRelatedField(  # type: ignore[assignment]
         ActorBriefSerializer, queryset=Actor.objects.all(), allow_null=True, required=False
     )
     backed_by = BriefRelatedField(
@@ -129,7 +131,8 @@ class IncidentActorSerializer(serializers.ModelSerializer):
 
 
 class CitationSerializer(serializers.ModelSerializer):
-    source = BriefRelatedField(SourceBriefSerializer, queryset=Source.objects.all())
+    # Not Field.source: declared fields leave the class attributes (see ActorSerializer.parent).
+    source = BriefRelatedField(SourceBriefSerializer, queryset=Source.objects.all())  # type: ignore[assignment]
     supports = serializers.ListField(
         child=serializers.ChoiceField(choices=Claim.choices), required=False
     )
@@ -155,7 +158,11 @@ class TagsField(serializers.ListField):
         return [tag.name for tag in tags.all()]
 
 
-class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
+class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer[Incident]):
+    # For mypy the type parameter is Model, from ModelValidationMixin's base: hence the
+    # instance's declared type here and the override ignores below.
+    instance: Incident | None
+
     url = serializers.HyperlinkedIdentityField(
         view_name="incident-detail", lookup_field="public_id"
     )
@@ -227,25 +234,15 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
     def eager_load(queryset: QuerySet[Incident], visible: QuerySet[Incident]) -> QuerySet:
         """Everything the representation reads, in a fixed number of queries."""
         return (
-            queryset.defer("search_document", "search_vector")
+            queryset.defer(*SEARCH_FIELDS)
             .select_related("location", "origin_location", "duplicate_of")
             .prefetch_related(
                 "tags",
                 Prefetch("participants", IncidentActor.objects.select_related("actor")),
                 Prefetch("citations", Citation.objects.select_related("source")),
                 # Links to records the reader may not see (drafts) are left out.
-                Prefetch(
-                    "relations_from",
-                    IncidentRelation.objects.filter(to_incident__in=visible).select_related(
-                        "to_incident"
-                    ),
-                ),
-                Prefetch(
-                    "relations_to",
-                    IncidentRelation.objects.filter(from_incident__in=visible).select_related(
-                        "from_incident"
-                    ),
-                ),
+                Prefetch("relations_from", IncidentRelation.objects.to_visible(visible)),
+                Prefetch("relations_to", IncidentRelation.objects.from_visible(visible)),
             )
         )
 
@@ -258,7 +255,8 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
             {"kind": link.kind, "direction": "incoming", "incident": link.from_incident}
             for link in incident.relations_to.all()
         ]
-        return RelationSerializer(links, many=True, context=self.context).data
+        # many=True makes a ListSerializer, whose data is a list; the stubs cannot tell.
+        return RelationSerializer(links, many=True, context=self.context).data  # type: ignore[return-value]
 
     def get_permalink(self, incident: Incident) -> str:
         return citation_formats.permalink(incident)
@@ -305,12 +303,17 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
     def validate_tags(self, names: list[str]) -> list[str]:
         return sorted({name.strip() for name in names if name.strip()})
 
+    # The record and its rows are written with the derived columns' refreshes deferred, then
+    # those are refreshed once: bulk_create sends no signals, and deleting rows one signal each.
+
     @transaction.atomic
     def create(self, validated_data: dict[str, Any]) -> Incident:
         related = self._pop_related(validated_data)
         user = self.context["request"].user
-        incident = Incident.objects.create(**validated_data, created_by=user, updated_by=user)
-        self._write_related(incident, related, user)
+        with derived.deferred():
+            incident = Incident.objects.create(**validated_data, created_by=user, updated_by=user)
+            self._write_related(incident, related, user)
+        derived.refresh_incidents([incident.pk])
         return incident
 
     @transaction.atomic
@@ -319,8 +322,10 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
         for field, value in validated_data.items():
             setattr(incident, field, value)
         incident.updated_by = self.context["request"].user
-        incident.save()
-        self._write_related(incident, related, incident.updated_by)
+        with derived.deferred():
+            incident.save()
+            self._write_related(incident, related, incident.updated_by)
+        derived.refresh_incidents([incident.pk])
         return incident
 
     @staticmethod
@@ -348,12 +353,8 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer):
                 Citation,
                 default_user=user,
             )
-            provenance.refresh_independent_sources([incident.pk])
         if "tags" in related:
             incident.tags.set([Tag.objects.get_or_create(name=name)[0] for name in related["tags"]])
-        if "participants" in related:
-            # bulk_create sends no signals: the actors' names enter the search document here.
-            refresh_search_documents([incident.pk])
 
 
 class HistoryChangeSerializer(serializers.Serializer):
@@ -411,4 +412,6 @@ class MergeSerializer(serializers.Serializer):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if "incidents" in self.context:
-            self.fields["into"].queryset = self.context["incidents"]
+            into = cast(serializers.SlugRelatedField, self.fields["into"])
+            # The stubs' Manager in the attribute's type makes mypy treat it as a descriptor.
+            into.queryset = self.context["incidents"]  # type: ignore[arg-type]

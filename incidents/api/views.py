@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.http import HttpResponseBase, StreamingHttpResponse
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -34,7 +35,7 @@ from incidents.api.serializers import (
     SourceBriefSerializer,
     SourceSerializer,
 )
-from incidents.filters import IncidentFilterSet
+from incidents.filters import IncidentFilterSet, filters_named_in
 from incidents.merging import merge
 from incidents.models import Actor, Incident, Source
 from incidents.taxonomy import PUBLIC_STATUSES, Status
@@ -93,6 +94,16 @@ IF_MATCH = OpenApiParameter(
 )
 
 
+class IncidentFilterBackend(DjangoFilterBackend):
+    """IncidentFilterSet, allowed to filter by every status when the user sees every status."""
+
+    def get_filterset_kwargs(self, request: Request, queryset, view) -> dict:
+        return {
+            **super().get_filterset_kwargs(request, queryset, view),
+            "sees_every_status": sees_every_status(request.user),
+        }
+
+
 @extend_schema_view(
     list=extend_schema(parameters=[FORMAT_PARAMETER, *LAYOUT_PARAMETERS]),
     retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *LAYOUT_PARAMETERS]),
@@ -104,6 +115,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
     """Armed-conflict incidents; anonymous users and researchers see published records."""
 
     serializer_class = IncidentSerializer
+    filter_backends = [IncidentFilterBackend]
     filterset_class = IncidentFilterSet
     lookup_field = "public_id"
     lookup_value_regex = r"[A-Za-z0-9-]+"
@@ -155,7 +167,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
 
     def retrieve(self, request: Request, *args, **kwargs):
         incident = self.get_object()
-        if incident.duplicate_of_id:
+        if incident.duplicate_of is not None:
             return self.redirect_to(incident.duplicate_of, request)
         if self.streams():
             single = self.get_queryset().filter(pk=incident.pk)
@@ -222,7 +234,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
         )
         serializer.is_valid(raise_exception=True)
         serializer.save()
-        return self.versioned(Response(serializer.data), serializer.instance)
+        return self.versioned(Response(serializer.data), incident)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
     @action(detail=True, pagination_class=HistoryPagination, filter_backends=[])
@@ -236,6 +248,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
             # and so does what its first public version changed from them.
             versions = versions.filter(status__in=PUBLIC_STATUSES)
         page = self.paginate_queryset(versions)
+        assert page is not None  # the action always pages (HistoryPagination)
         older = versions.filter(history_id__lt=page[-1].history_id).first() if page else None
         hidden = () if staff else EDITORIAL_FIELDS
         entries = HistoryEntrySerializer(with_changes(page, older, hidden=hidden), many=True)
@@ -284,24 +297,21 @@ class IncidentViewSet(viewsets.ModelViewSet):
         `include_all`)."""
         preset, include_all = ExportOptions.of(self.request.query_params)
         matching = self.filter_queryset(self.get_queryset()) if incidents is None else incidents
-        chosen_by = [
-            (name, value)
-            for name, values in self.request.query_params.lists()
-            if name in IncidentFilterSet.base_filters and name != "ordering"
-            for value in values
-        ]
         response = streamed_incidents(
             preset.export_queryset(matching, include_all=include_all),
             fmt,
             preset,
             links_to=self.get_queryset(),
-            filters=chosen_by,
+            filters=filters_named_in(self.request.query_params),
         )
         if note := preset.export_note(include_all=include_all):
             response["Tessera-Export-Note"] = note
         return response
 
-    def finalize_response(self, request: Request, response, *args, **kwargs) -> HttpResponseBase:
+    # DRF passes any HttpResponseBase through, such as the streamed exports; the stubs say Response.
+    def finalize_response(  # type: ignore[override]
+        self, request: Request, response, *args, **kwargs
+    ) -> HttpResponseBase:
         # Errors and other non-streamed answers to a CSV/GeoJSON request are sent as JSON.
         accepted = getattr(request, "accepted_renderer", None)
         if accepted is not None and accepted.format in STREAMED_FORMATS:

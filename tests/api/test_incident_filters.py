@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
+from incidents.filters import IncidentFilterSet
 from incidents.models import Incident, Tag
 from incidents.taxonomy import ActorRole, Confidence, Outcome, Status, Weapon
 from tests.factories import (
@@ -532,6 +533,18 @@ def test_asking_for_unpublished_statuses_is_refused_without_the_right(
 def test_analysts_may_ask_for_drafts(analyst_client, statuses):
     assert found(analyst_client, {"status": "draft"}) == {statuses["draft"]}
     assert "status" in refused(analyst_client, {"status": "deleted"})
+
+
+def test_who_may_ask_for_drafts_is_the_caller_s_argument_not_a_user(statuses, editor):
+    everything = Incident.objects.all()
+    request = RequestFactory().get(URL, {"status": "draft"})
+    request.user = editor
+
+    as_public = IncidentFilterSet({"status": "draft"}, everything, request=request)
+    as_staff = IncidentFilterSet({"status": "draft"}, everything, sees_every_status=True)
+
+    assert "analysts and editors" in as_public.errors["status"][0]
+    assert {row.public_id for row in as_staff.qs} == {statuses["draft"]}
 
 
 # -- Ordering -------------------------------------------------------------------------------

@@ -46,17 +46,14 @@ def test_the_filename_says_which_filters_chose_the_rows(seeded, editor_client):
     )
     admin = editor_client.get(
         reverse("admin:incidents_incident_export"),
-        {"location__country": "SYR", "preset": "acled", "o": "1"},
+        {"country": "SYR", "preset": "acled", "o": "1"},
     )
 
     assert (
         'filename="tessera-incidents-native-country-IRQ-date_after-2022-01-04-q-Ain_al-Asad_'
         in (api["Content-Disposition"])
     )
-    assert (
-        'filename="tessera-incidents-acled-location__country-SYR-2'
-        in (admin["Content-Disposition"])
-    )
+    assert 'filename="tessera-incidents-acled-country-SYR-2' in (admin["Content-Disposition"])
 
 
 def test_api_export_has_no_row_cap(settings):
@@ -106,12 +103,12 @@ def test_formula_is_neutralised_in_every_preset_and_numbers_stay_numbers(seeded)
 
 def test_admin_export_button_exports_the_filtered_list(editor_client, seeded):
     changelist = editor_client.get(
-        reverse("admin:incidents_incident_changelist"), {"location__country": "SYR"}
+        reverse("admin:incidents_incident_changelist"), {"country": "SYR"}
     ).content.decode()
     export_url = reverse("admin:incidents_incident_export")
-    assert f"{export_url}?location__country=SYR&amp;preset=native" in changelist
+    assert f"{export_url}?country=SYR&amp;preset=native" in changelist
 
-    response = editor_client.get(export_url, {"location__country": "SYR", "preset": "native"})
+    response = editor_client.get(export_url, {"country": "SYR", "preset": "native"})
 
     assert {row["public_id"] for row in streamed_rows(response)} == {
         "SYR-2022-00001",

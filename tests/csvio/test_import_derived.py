@@ -14,9 +14,9 @@ from csvio.export import export_chunks
 from csvio.imports import import_incidents
 from csvio.layouts.native import NATIVE
 from csvio.layouts.ucdp import UCDP
+from incidents.derived import refresh_incidents
 from incidents.models import Incident
-from incidents.provenance import refresh_independent_sources
-from incidents.search import matching, refresh_search_documents
+from incidents.search import matching
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +51,7 @@ def derived() -> dict[int, tuple]:
 
 def assert_derived_as_refreshed() -> None:
     written = derived()
-    refresh_search_documents()
-    refresh_independent_sources()
+    refresh_incidents()
     assert derived() == written
 
 

@@ -12,14 +12,11 @@ from django.db.models import Count
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
-from incidents import demo, generator
+from bench import generator
+from incidents import demo
+from incidents.captures import verify_capture
+from incidents.derived import independence_key, refresh_incidents, refresh_sources
 from incidents.models import Citation, Incident, Source
-from incidents.provenance import (
-    independence_key,
-    refresh_independence_keys,
-    refresh_independent_sources,
-    verify_capture,
-)
 from incidents.taxonomy import Stance
 from tests.factories import ActorFactory, CitationFactory, IncidentFactory, SourceFactory
 
@@ -70,7 +67,7 @@ def test_a_contradicting_citation_does_not_count(seeded):
 
     citation = cite(green_village, SourceFactory(), stance=Stance.CONTRADICTS)
     assert count(green_village) == 1
-    refresh_independent_sources([green_village.pk])
+    refresh_incidents([green_village.pk], fields=["independent_sources"])
     assert count(green_village) == 1
 
     citation.stance = Stance.SUPPORTS
@@ -161,11 +158,11 @@ def test_bulk_writes_are_counted_on_request():
         [Citation(incident=incident, source=source, quote="q") for source in (original, *copies)]
     )
     # Unwritten keys count each source as its own origin.
-    refresh_independent_sources([incident.pk])
+    refresh_incidents([incident.pk], fields=["independent_sources"])
     assert count(incident) == 3
 
     Source.objects.filter(pk__in=[copy.pk for copy in copies]).update(republished_from=original)
-    changed = refresh_independence_keys([original.pk])
+    changed = refresh_sources([original.pk])
 
     assert sorted(changed) == sorted(copy.pk for copy in copies)
     assert count(incident) == 1

@@ -8,8 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from incidents.derived import refresh_incidents
 from incidents.models import Incident, IncidentActor
-from incidents.search import matching, refresh_search_documents
+from incidents.search import matching
 from incidents.taxonomy import ActorRole, Confidence
 from tests.factories import (
     ActorFactory,
@@ -131,7 +132,7 @@ def test_refresh_fills_documents_after_bulk_creation():
     )
     assert found("Nujaba") == set()
 
-    refreshed = refresh_search_documents([incident.pk for incident in incidents])
+    refreshed = refresh_incidents([incident.pk for incident in incidents])
 
     assert refreshed == 30
     assert len(found("Mayadin")) == 30
@@ -142,9 +143,9 @@ def test_refresh_of_everything_and_of_a_queryset():
     incident = IncidentFactory(title="Rocket attack")
     Incident.objects.update(search_document="")
 
-    assert refresh_search_documents(Incident.objects.filter(pk=incident.pk).values("pk")) == 1
+    assert refresh_incidents(Incident.objects.filter(pk=incident.pk).values("pk")) == 1
     Incident.objects.update(search_document="")
-    assert refresh_search_documents() == 1
+    assert refresh_incidents() == 1
 
     assert found("rocket") == {"Rocket attack"}
 

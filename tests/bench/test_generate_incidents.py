@@ -7,8 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from bench import generator
 from geo.models import Location
-from incidents import generator
 from incidents.models import Actor, Citation, Incident, IncidentActor, PublicIdCounter
 from incidents.taxonomy import ACLED_EVENT_TYPES, ActorType, Status
 

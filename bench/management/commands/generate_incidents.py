@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from incidents import generator
+from bench import generator
 
 
 class Command(BaseCommand):

@@ -1,0 +1,23 @@
+"""The incident filters: one FilterSet for the API, its exports, the admin list and the export
+command, so that the same question gets the same answer everywhere.
+
+Every parameter is validated; a bad value makes the form invalid, which the API answers with
+a 400 whose body names the parameter and the admin with its list and the message. Multi-value
+parameters take repeated parameters and comma-separated lists alike (`?country=IRQ,SYR` is
+`?country=IRQ&country=SYR`), and a row matches any of the values.
+
+- `fields`: form fields that read one parameter's values;
+- `filters`: the kinds of filter (lists, records, places, sorting) and ORDERINGS;
+- `filterset`: IncidentFilterSet, one FilterSet per theme (when, what, where, who).
+"""
+
+from incidents.filters.filters import DEFAULT_ORDERING, ORDERINGS
+from incidents.filters.filterset import IncidentFilterForm, IncidentFilterSet, filters_named_in
+
+__all__ = [
+    "DEFAULT_ORDERING",
+    "ORDERINGS",
+    "IncidentFilterForm",
+    "IncidentFilterSet",
+    "filters_named_in",
+]

@@ -1,0 +1,81 @@
+"""The kinds of filter IncidentFilterSet is made of: lists of values, records, places, sorting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db import models
+from django.db.models import F, QuerySet
+
+from incidents.filters.fields import (
+    BoxField,
+    ChoiceListField,
+    CircleField,
+    ListField,
+    RecordListField,
+)
+
+
+class ListFilter(django_filters.MultipleChoiceFilter):
+    """Rows whose `field_name` is any of the given values.
+
+    A MultipleChoiceFilter only so that the OpenAPI schema shows an array of repeatable
+    parameters; it never adds DISTINCT, and an empty list filters nothing.
+    """
+
+    field_class: type[forms.Field] = ListField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset: QuerySet, values: list[Any]) -> QuerySet:
+        if not values:
+            return queryset
+        return queryset.filter(**{f"{self.field_name}__in": values})
+
+
+class ChoiceListFilter(ListFilter):
+    """A ListFilter over a vocabulary; `what` names the vocabulary in error messages."""
+
+    field_class = ChoiceListField
+
+
+class RecordListFilter(ListFilter):
+    field_class = RecordListField
+
+
+class BoxFilter(django_filters.CharFilter):
+    field_class = BoxField
+
+
+class CircleFilter(django_filters.CharFilter):
+    field_class = CircleField
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+# -- Ordering ---------------------------------------------------------------------------------
+
+# Each ordering ends with the primary key, so that paging through it is stable; an unknown
+# fatality count (NULL) comes last in both directions.
+ORDERINGS: dict[str, tuple[str | models.OrderBy, ...]] = {
+    "-date": ("-date_start", "-id"),
+    "date": ("date_start", "id"),
+    "-fatalities": (F("fatalities_best").desc(nulls_last=True), "-date_start", "-id"),
+    "fatalities": (F("fatalities_best").asc(nulls_last=True), "-date_start", "-id"),
+    "-updated_at": ("-updated_at", "-id"),
+    "updated_at": ("updated_at", "id"),
+}
+DEFAULT_ORDERING = "-date"
+
+
+class SortFilter(django_filters.ChoiceFilter):
+    """Sorts by one of ORDERINGS; without a value, by the default (newest first)."""
+
+    def filter(self, queryset: QuerySet, value: str) -> QuerySet:
+        return queryset.order_by(*ORDERINGS[value or DEFAULT_ORDERING])

@@ -1,0 +1,28 @@
+"""The incidents app's models, one module per kind of record."""
+
+from __future__ import annotations
+
+from incidents.models.actors import Actor, IncidentActor
+from incidents.models.counters import PublicIdCounter
+from incidents.models.incident import (
+    DERIVED_FIELDS,
+    SEARCH_FIELDS,
+    Incident,
+    IncidentRelation,
+    Tag,
+)
+from incidents.models.sources import CLAIMS, Citation, Source
+
+__all__ = [
+    "CLAIMS",
+    "DERIVED_FIELDS",
+    "SEARCH_FIELDS",
+    "Actor",
+    "Citation",
+    "Incident",
+    "IncidentActor",
+    "IncidentRelation",
+    "PublicIdCounter",
+    "Source",
+    "Tag",
+]
