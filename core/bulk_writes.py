@@ -22,6 +22,8 @@ from django.db import connections, models
 from django.db.models import F, Field, Model
 from django.db.models.lookups import In
 
+from core.models import field_of
+
 BATCH_SIZE = 5000
 
 
@@ -34,9 +36,9 @@ def insert(records: Sequence[Model], *, computed: Mapping[str, str] | None = Non
     if not records:
         return
     model = type(records[0])
-    connection = connections[model.objects.db]
+    connection = connections[model._default_manager.db]
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(records, batch_size=BATCH_SIZE)
+        model._default_manager.bulk_create(records, batch_size=BATCH_SIZE)
         return
     fields = [
         f
@@ -46,9 +48,9 @@ def insert(records: Sequence[Model], *, computed: Mapping[str, str] | None = Non
     for record, pk in zip(records, reserve_ids(model, len(records)), strict=True):
         record.pk = pk
         record._state.adding = False
-        record._state.db = model.objects.db
+        record._state.db = model._default_manager.db
     rows = _prepared_rows(fields, records, connection)
-    columns = [f.column for f in fields]
+    columns = [column_of(f) for f in fields]
     if not computed:
         copy_rows(model, columns, rows)
         return
@@ -68,18 +70,18 @@ def insert_values(model: type[Model], names: Sequence[str], rows: Sequence[Seque
     """Insert rows given as values of the fields `names` (no model instance per row)."""
     if not rows:
         return
-    connection = connections[model.objects.db]
+    connection = connections[model._default_manager.db]
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(
+        model._default_manager.bulk_create(
             [model(**dict(zip(names, row, strict=True))) for row in rows], batch_size=BATCH_SIZE
         )
         return
-    fields = [model._meta.get_field(name) for name in names]
+    fields = [field_of(model, name) for name in names]
     preparers = [_preparer(f, connection) for f in fields]
     prepared = (
         [prepare(value) for prepare, value in zip(preparers, row, strict=True)] for row in rows
     )
-    copy_rows(model, [f.column for f in fields], prepared)
+    copy_rows(model, [column_of(f) for f in fields], prepared)
 
 
 def update(
@@ -90,13 +92,13 @@ def update(
     if not records:
         return
     model = type(records[0])
-    connection = connections[model.objects.db]
+    connection = connections[model._default_manager.db]
     quote = connection.ops.quote_name
-    fields = [model._meta.pk, *(model._meta.get_field(name) for name in names)]
-    columns = [f.column for f in fields]
+    fields = [model._meta.pk, *(field_of(model, name) for name in names)]
+    columns = [column_of(f) for f in fields]
     assignments = [f"{quote(column)} = s.{quote(column)}" for column in columns[1:]]
     assignments += [f"{quote(column)} = {sql}" for column, sql in (computed or {}).items()]
-    pk = quote(model._meta.pk.column)
+    pk = quote(columns[0])
     statement = (
         f"UPDATE {quote(model._meta.db_table)} AS t SET {', '.join(assignments)} "
         f"FROM {{}} WHERE t.{pk} = s.{pk}"
@@ -110,18 +112,18 @@ def update(
     row = f"({', '.join(['%s'] * len(columns))})"
     named = ", ".join(f"column{i} AS {quote(c)}" for i, c in enumerate(columns, start=1))
     per_statement = max(1, (connection.features.max_query_params or 65535) // len(columns))
-    rows = list(rows)
-    for start in range(0, len(rows), per_statement):
-        chunk = rows[start : start + per_statement]
+    listed = list(rows)
+    for start in range(0, len(listed), per_statement):
+        chunk = listed[start : start + per_statement]
         values = f"(SELECT {named} FROM (VALUES {', '.join([row] * len(chunk))})) AS s"
         _execute(connection, statement.format(values), [value for row in chunk for value in row])
 
 
 def delete(model: type[Model], ids: list[int], column: str = "") -> None:
     """Delete the rows of `model` whose `column` (the primary key by default) is in `ids`."""
-    connection = connections[model.objects.db]
+    connection = connections[model._default_manager.db]
     quote = connection.ops.quote_name
-    column = quote(column or model._meta.pk.column)
+    column = quote(column or column_of(model._meta.pk))
     for chunk, condition in id_chunks(connection, column, ids):
         _execute(connection, f"DELETE FROM {quote(model._meta.db_table)} WHERE {condition}", chunk)
 
@@ -172,11 +174,11 @@ class _AnyOf(In):
 
 def reserve_ids(model: type[Model], count: int) -> list[int]:
     """`count` new ids from the sequence of `model`'s table (PostgreSQL)."""
-    connection = connections[model.objects.db]
+    connection = connections[model._default_manager.db]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [connection.ops.quote_name(model._meta.db_table), model._meta.pk.column, count],
+            [connection.ops.quote_name(model._meta.db_table), column_of(model._meta.pk), count],
         )
         return [row[0] for row in cursor.fetchall()]
 
@@ -186,7 +188,7 @@ def copy_rows(
 ) -> None:
     """COPY `rows` (database values, in the order of `columns`) into `model`'s table or into
     `table` (PostgreSQL), in the transaction Django has open."""
-    connection = connections[model.objects.db]
+    connection = connections[model._default_manager.db]
     quote = connection.ops.quote_name
     connection.ensure_connection()
     target = table or quote(model._meta.db_table)
@@ -204,7 +206,7 @@ class _staged:
     leaving (a savepoint rolled back takes it along anyway)."""
 
     def __init__(self, model: type[Model], columns: Sequence[str]):
-        self.connection = connections[model.objects.db]
+        self.connection = connections[model._default_manager.db]
         quote = self.connection.ops.quote_name
         self.name = quote(f"staged_{model._meta.db_table}")
         self.create = (
@@ -268,3 +270,10 @@ def _as_is(value: Any) -> Any:
 def _execute(connection, sql: str, params: Sequence[Any] | None = None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def column_of(model_field: Field | None) -> str:
+    """The column of a field that has one (every field these writes name)."""
+    if model_field is None or model_field.column is None:
+        raise TypeError(f"{model_field} has no column.")
+    return model_field.column

@@ -14,11 +14,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Field, Model
+from django.db.models import Model
 from django.utils import timezone
 from simple_history.utils import get_history_manager_for_model
 
-from core.bulk_writes import id_chunks
+from core.bulk_writes import column_of, id_chunks
 from core.models import field_of
 
 CREATED, CHANGED, DELETED = "+", "~", "-"
@@ -57,14 +57,14 @@ class BulkHistory:
             "history_type": history_type,
             "history_user": user,
         }
-        columns = [_column(field_of(historical, f.name)) for f in tracked]
-        columns += [_column(field_of(historical, name)) for name in entry]
+        columns = [column_of(field_of(historical, f.name)) for f in tracked]
+        columns += [column_of(field_of(historical, name)) for name in entry]
         values = [
             field_of(historical, name).get_db_prep_save(value, connection)
             for name, value in entry.items()
         ]
-        copied = ", ".join(quote(_column(f)) for f in tracked)
-        column = quote(by or _column(model._meta.pk))
+        copied = ", ".join(quote(column_of(f)) for f in tracked)
+        column = quote(by or column_of(model._meta.pk))
         for chunk, condition in id_chunks(connection, column, ids, len(values)):
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -74,9 +74,3 @@ class BulkHistory:
                     f"FROM {quote(model._meta.db_table)} WHERE {condition}",
                     [*values, *chunk],
                 )
-
-
-def _column(model_field: Field | None) -> str:
-    if model_field is None or model_field.column is None:  # none of the fields copied here
-        raise TypeError(f"{model_field} has no column.")
-    return model_field.column
