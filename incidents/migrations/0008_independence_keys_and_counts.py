@@ -3,7 +3,7 @@ from django.db.models import Case, CharField, Count, OuterRef, Subquery, Value, 
 from django.db.models.functions import Cast, Coalesce, Concat
 
 # How independence keys and counts were computed when this migration was written, frozen here
-# so that later changes to incidents.provenance cannot change what it does. A source's key is
+# so that later changes to incidents.derived cannot change what it does. A source's key is
 # its originator's ("actor:<id>") if it or a source it republishes (up its chain) names one,
 # else the chain's first source's ("source:<id>"; the smallest id in a loop). An incident's
 # count is the number of distinct keys among the sources of its supporting citations.

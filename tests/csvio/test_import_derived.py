@@ -1,5 +1,5 @@
 """An import writes each incident's search document, search vector and independent-source
-count with the row, as the search and provenance modules compute them."""
+count with the row, as incidents.derived computes them in the database."""
 
 from __future__ import annotations
 
