@@ -148,3 +148,17 @@ def test_the_kept_record_counts_the_sources_it_gained(editor, pair):
     kept.refresh_from_db()
     duplicate.refresh_from_db()
     assert (kept.independent_sources, duplicate.independent_sources) == (2, 0)
+
+
+def test_the_merge_and_retract_pages_ask_for_what_they_need(editor_client, pair):
+    _, duplicate = pair
+
+    merge_page = editor_client.get(reverse("admin:incidents_incident_merge", args=[duplicate.pk]))
+    retract_page = editor_client.get(
+        reverse("admin:incidents_incident_retract", args=[duplicate.pk])
+    )
+
+    assert merge_page.status_code == retract_page.status_code == 200
+    assert 'name="into"' in merge_page.content.decode()
+    assert 'name="note"' in merge_page.content.decode()
+    assert 'name="reason"' in retract_page.content.decode()
