@@ -48,3 +48,48 @@ class IncidentRelationQuerySet(models.QuerySet):
 
 
 IncidentRelationManager = models.Manager.from_queryset(IncidentRelationQuerySet)
+
+
+# How an incident reaches each kind of record it names, as its public page and API answer show
+# them: its actors; its cited sources and the sources they republish, two steps back; who made
+# each of those sources' claims; its place and point of origin; its tags.
+_CITED = ("citations__source", "citations__source__republished_from")
+_CITED_CHAIN = (*_CITED, "citations__source__republished_from__republished_from")
+INCIDENT_PATHS: dict[str, tuple[str, ...]] = {
+    "incidents.actor": ("participants__actor", *(f"{path}__originator" for path in _CITED_CHAIN)),
+    "incidents.source": _CITED_CHAIN,
+    "incidents.tag": ("tags",),
+    "geo.location": ("location", "origin_location"),
+}
+
+
+class LinkedRecordQuerySet(models.QuerySet):
+    """Actors, sources, places and tags, as a reader may see them.
+
+    Such a record is public while a public incident (`IncidentQuerySet.public()`: published or
+    retracted) names it: takes place there, was fired from there, is tagged with it, has the
+    actor take part, cites the source. What a public incident's page shows with a citation is
+    public too: the sources it republishes (two steps back, as far as the page follows them)
+    and who made their claims. A record that only drafts and records in review name stays
+    unseen, as those do. A reference from a public record to one that is not (an actor's parent
+    or backers, a source's original, a place's parent) is left out of what readers see; see
+    `visible_to`. Analysts and editors (`sees_every_status`) see every record.
+
+    Works for any model of INCIDENT_PATHS: `LinkedRecordQuerySet(Location)` for geo's places,
+    which cannot know incidents, the managers of Actor, Source and Tag otherwise.
+    """
+
+    def public(self) -> LinkedRecordQuerySet:
+        incident_model = self.model._meta.apps.get_model("incidents", "Incident")
+        public = incident_model._default_manager.public()
+        named = [
+            models.Exists(public.filter(**{path: models.OuterRef("pk")}))
+            for path in INCIDENT_PATHS[self.model._meta.label_lower]
+        ]
+        return self.filter(models.Q(*named, _connector=models.Q.OR))
+
+    def visible_to(self, user) -> LinkedRecordQuerySet:
+        return self.all() if sees_every_status(user) else self.public()
+
+
+LinkedRecordManager = models.Manager.from_queryset(LinkedRecordQuerySet)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpResponseBase, StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -324,19 +325,38 @@ class IncidentViewSet(viewsets.ModelViewSet):
 class ActorViewSet(BriefListMixin, viewsets.ModelViewSet):
     """Armed groups, state forces and other parties, with aliases and backers."""
 
-    queryset = Actor.objects.select_related("parent").prefetch_related("backed_by")
     serializer_class = ActorSerializer
     brief_serializer_class = ActorBriefSerializer
     filter_backends = [QSearchFilter]
     search_fields = ["name", "aliases"]
+
+    def get_queryset(self):
+        """Actors a public incident names, or every actor for analysts and editors; a parent
+        or backer the reader may not see is left out (Actor.objects.public())."""
+        if sees_every_status(self.request.user):
+            return Actor.objects.select_related("parent").prefetch_related("backed_by")
+        public = Actor.objects.public()
+        return public.prefetch_related(Prefetch("parent", public), Prefetch("backed_by", public))
 
 
 @extend_schema_view(list=extend_schema(parameters=[BRIEF_PARAMETER]))
 class SourceViewSet(BriefListMixin, viewsets.ModelViewSet):
     """Documents that report incidents, with their republication chain."""
 
-    queryset = Source.objects.select_related("republished_from", "originator").order_by("-id")
     serializer_class = SourceSerializer
     brief_serializer_class = SourceBriefSerializer
     filter_backends = [QSearchFilter]
     search_fields = ["title", "publisher", "author", "url"]
+
+    def get_queryset(self):
+        """Sources a public incident cites (or shows behind a citation), or every source for
+        analysts and editors; an original or originator the reader may not see is left out
+        (Source.objects.public())."""
+        if sees_every_status(self.request.user):
+            sources = Source.objects.select_related("republished_from", "originator")
+        else:
+            sources = Source.objects.public().prefetch_related(
+                Prefetch("republished_from", Source.objects.public()),
+                Prefetch("originator", Actor.objects.public()),
+            )
+        return sources.order_by("-id")

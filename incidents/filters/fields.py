@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from geo import gazetteer
 from geo.areas import Box, Circle
+from incidents.querysets import LinkedRecordQuerySet
 
 # The largest primary key a BigAutoField holds; a larger number can name no record.
 MAX_ID = 2**63 - 1
@@ -143,13 +144,24 @@ class ChoiceListField(ListField):
 
 
 class RecordListField(ListField):
-    """Records named by id and/or by a unique readable key; one that names none is an error."""
+    """Records named by id and/or by a unique readable key; one that names none is an error.
+
+    With `public_only` (set by the form for readers who do not see every status), a record
+    no public incident names counts as none: it answers like an unknown one, so that the
+    answer does not tell that it exists (LinkedRecordQuerySet.public()).
+    """
+
+    public_only = False
 
     def __init__(
         self, *, model: type[models.Model], by_id: bool = True, key: str | None = None, **kwargs
     ) -> None:
         self.model, self.by_id, self.key = model, by_id, key
         super().__init__(**kwargs)
+
+    def records(self) -> models.QuerySet:
+        records: LinkedRecordQuerySet = LinkedRecordQuerySet(self.model)
+        return records.public() if self.public_only else records
 
     def clean(self, value: list[str] | None) -> list[int]:
         items = super().clean(value)
@@ -177,7 +189,7 @@ class RecordListField(ListField):
         condition = Q(pk__in=[pk for pk in ids.values() if pk is not None and pk <= MAX_ID])
         if self.key:
             condition |= Q(**{f"{self.key}__in": items})
-        records = self.model._default_manager.filter(condition)
+        records = self.records().filter(condition)
         keys = dict(records.values_list("pk", self.key or "pk"))
         pks = {key: pk for pk, key in keys.items()} if self.key else {}
         found: dict[str, int] = {}

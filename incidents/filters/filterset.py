@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from geo.areas import Box, Circle
 from geo.models import Location
 from incidents import search, taxonomy
-from incidents.filters.fields import admin1_code, country_code, one_of
+from incidents.filters.fields import RecordListField, admin1_code, country_code, one_of
 from incidents.filters.filters import (
     ORDERINGS,
     BoxFilter,
@@ -47,8 +47,15 @@ def _by_id_help(what: str, key: str = "") -> str:
 
 
 class IncidentFilterForm(forms.Form):
-    # Set by IncidentFilterSet from its caller: whether drafts may be asked for.
+    # Set by IncidentFilterSet from its caller: whether drafts, and the actors, sources,
+    # places and tags only they name, may be asked for.
     sees_every_status = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, RecordListField):
+                field.public_only = not self.sees_every_status
 
     def clean_status(self) -> list[str]:
         statuses = self.cleaned_data["status"]

@@ -9,6 +9,7 @@ from django.db.models import Q
 from core import validators
 from core.models import AuditTrail, TimeStampedModel, check_constraint, choices_constraint
 from geo import gazetteer
+from incidents.querysets import LinkedRecordManager
 from incidents.taxonomy import ActorRole, ActorType, Attribution, Side
 
 
@@ -51,6 +52,8 @@ class Actor(TimeStampedModel):
     ucdp_id = models.PositiveIntegerField("UCDP actor id", null=True, blank=True)
 
     history = AuditTrail()
+
+    objects = LinkedRecordManager()  # public(): see LinkedRecordQuerySet
 
     class Meta:
         ordering = ["name"]

@@ -9,6 +9,7 @@ from django.db.models.functions import Upper
 from core.models import AuditTrail, TimeStampedModel, choices_constraint
 from incidents.captures import sha256_of
 from incidents.models.actors import Actor
+from incidents.querysets import LinkedRecordManager
 from incidents.taxonomy import Claim, SourceType, Stance
 
 CLAIMS = frozenset(Claim.values)
@@ -58,6 +59,8 @@ class Source(TimeStampedModel):
     independence_key = models.CharField(max_length=30, blank=True, editable=False)
 
     history = AuditTrail()
+
+    objects = LinkedRecordManager()  # public(): see LinkedRecordQuerySet
 
     class Meta:
         ordering = ["-published_at", "title"]

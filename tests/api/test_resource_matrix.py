@@ -5,6 +5,7 @@ from typing import Any
 from tests.api.resources import ResourceMatrix
 from tests.factories import (
     ActorFactory,
+    CitationFactory,
     IncidentActorFactory,
     IncidentFactory,
     LocationFactory,
@@ -61,7 +62,11 @@ class TestActors(ResourceMatrix):
     base_url = "/api/v1/actors/"
 
     def make_row(self):
-        return ActorFactory()
+        # Readers see an actor while a public incident names it (test_draft_only_records.py).
+        return IncidentActorFactory(incident=IncidentFactory(status="published")).actor
+
+    def make_deletable_row(self):
+        return ActorFactory()  # an actor that takes part in an incident cannot be deleted
 
     def create_payload(self) -> dict[str, Any]:
         return {"name": "Kataib Hezbollah", "aliases": ["KH"], "actor_type": 3}
@@ -77,7 +82,10 @@ class TestSources(ResourceMatrix):
     base_url = "/api/v1/sources/"
 
     def make_row(self):
-        return SourceFactory()
+        return CitationFactory(incident=IncidentFactory(status="published")).source
+
+    def make_deletable_row(self):
+        return SourceFactory()  # a cited source cannot be deleted
 
     def create_payload(self) -> dict[str, Any]:
         return {
@@ -99,7 +107,10 @@ class TestLocations(ResourceMatrix):
     base_url = "/api/v1/locations/"
 
     def make_row(self):
-        return LocationFactory()
+        return IncidentFactory(status="published").location
+
+    def make_deletable_row(self):
+        return LocationFactory()  # the place of an incident cannot be deleted
 
     def create_payload(self) -> dict[str, Any]:
         return {
