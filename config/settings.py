@@ -141,6 +141,11 @@ if not STATIC_COLLECTED:
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
+# Limits on what users upload: a CSV file to import in the admin, a source's captured copy,
+# and one cell of an imported file (the command's files too).
+IMPORT_MAX_UPLOAD_MB = envint("IMPORT_MAX_UPLOAD_MB", 100)
+CAPTURE_MAX_UPLOAD_MB = envint("CAPTURE_MAX_UPLOAD_MB", 50)
+IMPORT_MAX_FIELD_CHARS = envint("IMPORT_MAX_FIELD_CHARS", 100_000)
 
 # Throttle counters must be shared by all workers: Redis when REDIS_URL is set, else a table
 # in the main database (`manage.py createcachetable`).

@@ -6,14 +6,13 @@ page runs a dry run first and writes only when the editor confirms.
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
-import io
 import uuid
 from pathlib import PurePosixPath
 from typing import cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
@@ -28,6 +27,7 @@ from rest_framework.exceptions import ValidationError
 
 from csvio.export import streamed_incidents
 from csvio.imports import import_incidents
+from csvio.imports.read import text_lines
 from csvio.layouts import PRESETS
 from incidents.api.serializers import ExportOptions
 from incidents.filters import filters_named_in
@@ -99,7 +99,10 @@ def export_action(preset_name: str):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(help_text="A CSV file, UTF-8, with the layout's header row.")
+    file = forms.FileField(
+        help_text=f"A CSV file, UTF-8, with the layout's header row; at most "
+        f"{settings.IMPORT_MAX_UPLOAD_MB} MB."
+    )
     layout = forms.ChoiceField(choices=[(name, name) for name in PRESETS])
     create_missing = forms.BooleanField(
         required=False,
@@ -109,6 +112,16 @@ class ImportForm(forms.Form):
     skip_bad_rows = forms.BooleanField(
         required=False, label="Write the good rows even if some rows fail"
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                f"The file is {upload.size / (1024 * 1024):.1f} MB; files of at most "
+                f"{settings.IMPORT_MAX_UPLOAD_MB} MB are imported here (IMPORT_MAX_UPLOAD_MB). "
+                "Import a larger file with `manage.py import_incidents`, or split it."
+            )
+        return upload
 
 
 def import_view(model_admin, request: HttpRequest) -> HttpResponse:
@@ -127,15 +140,19 @@ def import_view(model_admin, request: HttpRequest) -> HttpResponse:
             f"{UPLOADS}/{uuid.uuid4().hex}_{PurePosixPath(upload.name).name[-100:]}", upload
         )
         options = _options(form.cleaned_data)
-        if not _is_utf8(stored):
-            default_storage.delete(stored)
-            form.add_error("file", "The file is not UTF-8 text; save it as CSV UTF-8 and retry.")
-        else:
+        try:
             report = _run(stored, options, request, dry_run=True)
-            if report.must_fix or (report.problems and not options["skip_bad_rows"]):
-                default_storage.delete(stored)  # it cannot be confirmed as it is
-                stored = ""
-            context.update(report=report, stored=stored, options=options)
+        except BaseException:
+            default_storage.delete(stored)  # never left behind, whatever went wrong
+            raise
+        if (
+            report.file_problem
+            or report.must_fix
+            or (report.problems and not options["skip_bad_rows"])
+        ):
+            default_storage.delete(stored)  # it cannot be confirmed as it is
+            stored = ""
+        context.update(report=report, stored=stored, options=options)
     context["form"] = form
     return TemplateResponse(request, "admin/incidents/incident/import.html", context)
 
@@ -164,24 +181,11 @@ def _options(data: dict) -> dict:
     }
 
 
-def _is_utf8(stored: str) -> bool:
-    """Whether the stored file decodes as UTF-8, read a piece at a time (files are large)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    with default_storage.open(stored, "rb") as raw:
-        try:
-            while piece := raw.read(1 << 20):
-                decoder.decode(piece)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return False
-    return True
-
-
 def _run(stored: str, options: dict, request: HttpRequest, *, dry_run: bool):
     # Read as the import goes, not whole: memory stays flat however large the file.
     with default_storage.open(stored, "rb") as raw:
         return import_incidents(
-            io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""),
+            text_lines(raw),
             PRESETS[options["layout"]],
             dry_run=dry_run,
             create_missing=options["create_missing"],

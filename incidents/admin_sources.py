@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminFileWidget
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest
@@ -47,6 +48,16 @@ class CaptureInput(AdminFileWidget):
         return context
 
 
+def capture_size(upload) -> None:
+    """A captured copy is at most CAPTURE_MAX_UPLOAD_MB."""
+    limit = settings.CAPTURE_MAX_UPLOAD_MB
+    if upload and upload.size > limit * 1024 * 1024:
+        raise ValidationError(
+            f"The file is {upload.size / (1024 * 1024):.1f} MB; a captured copy may be at most "
+            f"{limit} MB (CAPTURE_MAX_UPLOAD_MB)."
+        )
+
+
 # The records an independence key ("actor:12", "source:7") can name.
 KEYED_MODELS: dict[str, type[Actor] | type[Source]] = {"actor": Actor, "source": Source}
 
@@ -55,7 +66,7 @@ KEYED_MODELS: dict[str, type[Actor] | type[Source]] = {"actor": Actor, "source":
 class SourceAdmin(SimpleHistoryAdmin):
     formfield_overrides = {
         models.URLField: {"assume_scheme": "https"},
-        models.FileField: {"widget": CaptureInput},
+        models.FileField: {"widget": CaptureInput, "validators": [capture_size]},
     }
     list_display = [
         "title",

@@ -8,8 +8,10 @@ writes the good rows only, and `dry_run` writes nothing but reports what would h
 Actors, places and sources are matched by name, coordinates and URL, and created when missing
 unless `create_missing` is off. Re-importing a file updates the incidents it created, matched
 by the dataset's own event id; a dataset's layout never changes a record that came from
-elsewhere (own_records). Rows are handled in batches with bulk writes, and what must be
-remembered for the whole file is kept in the database (dedup), so memory stays flat.
+elsewhere (own_records). A file that cannot be read to its end (cut short inside a quoted
+cell, a cell over the size limit, a line that is not UTF-8) writes nothing. Rows are handled
+in batches with bulk writes, and what must be remembered for the whole file is kept in the
+database (dedup), so memory stays flat.
 
 The audit trail sees an import as the ORM would: every incident it creates or changes gets
 one history entry (with the importing user, and the file as the reason) and a new version;
@@ -19,9 +21,7 @@ it creates. A row that changes nothing writes nothing.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable
-from typing import TextIO
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 
@@ -31,7 +31,7 @@ from csvio.imports.dedup import Repeats, Seen
 from csvio.imports.links import Links
 from csvio.imports.match import References, matched_row, stored_incidents
 from csvio.imports.own_records import OwnRecords
-from csvio.imports.read import batches, missing_columns, read_row
+from csvio.imports.read import Records, batches, missing_columns, read_row
 from csvio.imports.report import ImportReport, Problem
 from csvio.imports.row import ImportRow
 from csvio.imports.validate import RowChecks
@@ -46,7 +46,7 @@ class _Rollback(Exception):
 
 
 def import_incidents(
-    file: TextIO,
+    file: Iterable[str],
     preset: Preset,
     *,
     dry_run: bool = False,
@@ -56,14 +56,17 @@ def import_incidents(
     file_name: str = "",
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import `file`; `user` and `file_name` are what the history of each record says."""
+    """Import `file` (its lines: a file opened in text mode with newline="", or
+    read.text_lines of one opened in binary mode); `user` and `file_name` are what the history
+    of each record says."""
     report = ImportReport(preset=preset.name, dry_run=dry_run)
-    reader = csv.DictReader(file)
-    missing = missing_columns(preset, reader.fieldnames)
-    if missing:
-        report.problems.append(
-            Problem(1, ", ".join(missing), "Missing from the header of this file.")
-        )
+    records = Records(file)
+    header = records.header()
+    if records.problem is None and (missing := missing_columns(preset, header)):
+        records.problem = Problem(1, ", ".join(missing), "Missing from the header of this file.")
+    if records.problem is not None:
+        report.file_problem = records.problem
+        report.problems.append(records.problem)
         return report
 
     what = f"{file_name} ({preset.name} layout)" if file_name else f"a {preset.name} CSV file"
@@ -75,14 +78,19 @@ def import_incidents(
             importer = Importer(
                 preset, report, create_missing=create_missing, history=history, seen=seen
             )
-            for batch in batches(enumerate(reader, start=2), BATCH_SIZE):
+            for batch in batches(records, BATCH_SIZE):
                 importer.import_batch(batch)
                 if progress:
                     progress(report.rows)
             importer.finish()
             # Rows that links found wrong only at the end are written: no skipping them.
             report.must_fix = importer.links.refused_late
-            failed = report.must_fix or (report.problems and not skip_bad_rows)
+            if records.problem is not None:
+                report.file_problem = records.problem
+                report.problems.append(records.problem)
+            failed = (
+                report.must_fix or report.file_problem or (report.problems and not skip_bad_rows)
+            )
             if dry_run or failed:
                 raise _Rollback
             report.written = True

@@ -12,7 +12,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"row {self.row}, column {self.column}: {self.message}"
+        where = f"row {self.row}, column {self.column}" if self.column else f"row {self.row}"
+        return f"{where}: {self.message}"
 
 
 @dataclass
@@ -26,6 +27,8 @@ class ImportReport:
     skipped: int = 0
     written: bool = False
     must_fix: bool = False  # problems that skipping bad rows cannot leave out
+    # Where the file itself cannot be read (or lacks the layout's header): nothing is written.
+    file_problem: Problem | None = None
     problems: list[Problem] = field(default_factory=list)
     created_actors: list[str] = field(default_factory=list)
     created_places: list[str] = field(default_factory=list)
@@ -40,7 +43,12 @@ class ImportReport:
             "some rows below link to records in a way found wrong only once the whole file "
             "was read; fix them (skipping bad rows cannot)."
         )
-        if self.dry_run and self.must_fix:
+        if self.file_problem:
+            outcome = (
+                "Nothing was written: the file cannot be imported as it is; "
+                f"see row {self.file_problem.row} below."
+            )
+        elif self.dry_run and self.must_fix:
             outcome = f"Dry run: nothing was written, and importing would write nothing: {late}"
         elif self.dry_run:
             outcome = "Dry run: nothing was written."

@@ -370,18 +370,19 @@ def test_staff_without_incident_rights_cannot_export_from_the_admin(db):
     assert client.get(reverse("admin:incidents_incident_export")).status_code == 403
 
 
-def test_admin_import_of_a_non_utf8_file_is_a_form_error(editor_client, settings, tmp_path):
+def test_admin_import_of_a_non_utf8_file_names_the_line(editor_client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     response = editor_client.post(
         reverse("admin:incidents_incident_import"),
         {
-            "file": SimpleUploadedFile("latin1.csv", "public_id,title\n,Café\n".encode("latin-1")),
+            "file": SimpleUploadedFile("latin1.csv", "public_id,títle\n,Café\n".encode("latin-1")),
             "layout": "native",
         },
     )
 
     assert response.status_code == 200
-    assert "not UTF-8" in str(response.context["form"].errors["file"])
+    [problem] = response.context["report"].problems
+    assert (problem.row, problem.message[:23]) == (1, "Line 1 is not UTF-8 tex")
 
 
 def test_admin_import_reads_a_file_saved_with_a_byte_order_mark(
@@ -402,7 +403,7 @@ def test_admin_import_reads_a_file_saved_with_a_byte_order_mark(
     assert response.context["report"].unchanged == 5
 
 
-def test_a_byte_that_is_not_utf8_far_into_the_file_is_a_form_error(
+def test_a_byte_that_is_not_utf8_far_into_the_file_is_refused_naming_its_line(
     editor_client, seeded, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
@@ -414,7 +415,9 @@ def test_a_byte_that_is_not_utf8_far_into_the_file_is_a_form_error(
         {"file": SimpleUploadedFile("mixed.csv", broken), "layout": "native"},
     )
 
-    assert "not UTF-8" in str(response.context["form"].errors["file"])
+    assert response.context["report"].file_problem.message.startswith(
+        f"Line {exported.count(chr(10)) * 300 + 1} is not UTF-8"
+    )
     assert list(tmp_path.glob("imports/*")) == []
 
 

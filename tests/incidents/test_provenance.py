@@ -340,3 +340,21 @@ def test_the_capture_download_is_refused_to_anonymous_users(client, captured):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
     assert client.get(f"/media/{captured.capture.name}").status_code == 404
+
+
+def test_a_captured_copy_over_the_size_limit_is_refused_with_a_message(
+    editor_client, media, settings
+):
+    settings.CAPTURE_MAX_UPLOAD_MB = 1
+    source = SourceFactory(publisher="Al Arabiya")
+    url = reverse("admin:incidents_source_change", args=[source.pk])
+    upload = SimpleUploadedFile("video.mp4", b"\0" * (1024 * 1024 + 1))
+
+    response = editor_client.post(url, change_form(source, capture=upload))
+
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.errors["capture"]
+    assert "at most 1 MB" in error and "CAPTURE_MAX_UPLOAD_MB" in error
+    source.refresh_from_db()
+    assert not source.capture
+    assert list(media.glob("captures/**/*.mp4")) == []

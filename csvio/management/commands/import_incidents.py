@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from csvio.imports import import_incidents
+from csvio.imports.read import text_lines
 from csvio.layouts import PRESETS
 
 
@@ -43,9 +44,9 @@ class Command(BaseCommand):
     def handle(self, *args, file, format, dry_run, no_create, skip_bad_rows, user, **options):
         user = self._user(user) if user else None
         try:
-            with open(file, encoding="utf-8-sig", newline="") as handle:
+            with open(file, "rb") as raw:
                 report = import_incidents(
-                    handle,
+                    text_lines(raw),
                     PRESETS[format],
                     dry_run=dry_run,
                     create_missing=not no_create,
@@ -59,6 +60,8 @@ class Command(BaseCommand):
         self.stderr.write("")
         for line in report.lines():
             self.stdout.write(line)
+        if report.file_problem:
+            raise CommandError(f"Cannot import {file}: {report.file_problem} Nothing was written.")
         if report.problems and not report.written and not dry_run:
             raise CommandError("Import refused; nothing was written.")
         if dry_run and report.must_fix:
