@@ -21,6 +21,11 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
+# JSON bodies under /api/, Django's pages elsewhere.
+handler400 = "core.errors.bad_request"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"
+
 urlpatterns = [
     path("", home, name="home"),
     path("healthz/", healthz, name="healthz"),

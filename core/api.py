@@ -6,6 +6,7 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Model, ProtectedError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -109,6 +110,19 @@ class BriefRelatedField(serializers.PrimaryKeyRelatedField):
         if cutoff is not None:
             queryset = queryset[:cutoff]
         return {item.pk: self.display_value(item) for item in queryset}
+
+
+class KeyRelatedField(serializers.SlugRelatedField):
+    """A record named by a unique text key (`slug_field`), such as an incident's public id.
+
+    A NUL character is refused before the lookup: PostgreSQL's driver raises on text holding
+    one, where DRF's text fields refuse it with this message.
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            raise serializers.ValidationError(ProhibitNullCharactersValidator.message)
+        return super().to_internal_value(data)
 
 
 class ModelValidationMixin(_ModelSerializer):

@@ -24,6 +24,8 @@ def with_changes(records: list, older: Any | None, *, hidden: Iterable[str] = ()
     first version), so that a page of versions needs one extra row, not one query each.
     Changes of the fields in `hidden` are left out.
     """
+    if not records:  # an empty page: no version to compare (nor is `older` set)
+        return records
     befores = [*records[1:], older]
     for record, before in zip(records, befores, strict=True):
         record.field_changes = changes_between(before, record, hidden=hidden)

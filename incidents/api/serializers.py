@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from simple_history.utils import bulk_create_with_history
 
-from core.api import BriefRelatedField, LinesField, ModelValidationMixin
+from core.api import BriefRelatedField, KeyRelatedField, LinesField, ModelValidationMixin
 from csvio.layouts import PRESETS
 from csvio.layouts.base import Preset
 from csvio.layouts.native import NATIVE
@@ -402,7 +402,7 @@ class ExportOptions(serializers.Serializer):
 
 
 class MergeSerializer(serializers.Serializer):
-    into = serializers.SlugRelatedField(
+    into = KeyRelatedField(
         slug_field="public_id",
         queryset=Incident.objects.all(),
         help_text="The public id of the record that is kept.",
@@ -412,6 +412,6 @@ class MergeSerializer(serializers.Serializer):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if "incidents" in self.context:
-            into = cast(serializers.SlugRelatedField, self.fields["into"])
+            into = cast(KeyRelatedField, self.fields["into"])
             # The stubs' Manager in the attribute's type makes mypy treat it as a descriptor.
             into.queryset = self.context["incidents"]  # type: ignore[arg-type]
