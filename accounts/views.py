@@ -42,8 +42,9 @@ class ObtainTokenView(ObtainAuthToken):
 
     def post(self, request, *args, **kwargs):
         data = request.data if isinstance(request.data, Mapping) else {}
-        credentials = {"username": str(data.get("username", ""))}
-        if not AxesProxyHandler.is_allowed(request, credentials):
+        # A NUL byte cannot be stored (PostgreSQL); the serializer refuses such a username.
+        username = str(data.get("username", "")).replace("\x00", "")
+        if not AxesProxyHandler.is_allowed(request, {"username": username}):
             cool_off = get_cool_off(request)
             raise exceptions.Throttled(
                 wait=cool_off.total_seconds() if cool_off else None,

@@ -107,3 +107,22 @@ def test_the_token_endpoint_refuses_the_right_password_after_failures(settings):
     assert other.post(url, {"username": "ana", "password": PASSWORD}).status_code == 200
     call_command("axes_reset_username", "rhea")
     assert client.post(url, {"username": "rhea", "password": PASSWORD}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_in_the_username_is_a_clear_error():
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": "rh\x00ea", "password": "guess"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "username" in response.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", FORMS)
+def test_a_nul_byte_in_the_username_is_a_form_error(url):
+    response = log_in(Client(), url, "rh\x00ea", "guess")
+
+    assert response.status_code == 200
+    assert "Null characters are not allowed" in response.content.decode()
