@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "accounts",
     "geo",
     "incidents",
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     # Records the signed-in user on history entries of admin and session writes.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a login refused for too many failures into the lockout page (last, as axes asks).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -113,6 +117,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After LOGIN_FAILURE_LIMIT failures, a username, and an address, may not log in (admin, login
+# page, API token) for LOGIN_LOCKOUT_MINUTES (0: until an administrator unlocks it).
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = (
+    timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
+    if envint("LOGIN_LOCKOUT_MINUTES", 15)
+    else None
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.addresses.client_address"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "api-token"
 LOGOUT_REDIRECT_URL = "home"
@@ -149,8 +170,8 @@ IMPORT_MAX_UPLOAD_MB = envint("IMPORT_MAX_UPLOAD_MB", 100)
 CAPTURE_MAX_UPLOAD_MB = envint("CAPTURE_MAX_UPLOAD_MB", 50)
 IMPORT_MAX_FIELD_CHARS = envint("IMPORT_MAX_FIELD_CHARS", 100_000)
 
-# Throttle counters must be shared by all workers: Redis when REDIS_URL is set, else a table
-# in the main database (`manage.py createcachetable`).
+# Throttle counters (core.rate_limits) are shared by all workers: Redis when REDIS_URL is
+# set, else a table in the main database. The cache serves the rest.
 REDIS_URL = os.getenv("REDIS_URL", "")
 CACHES = {
     "default": (
@@ -159,6 +180,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tessera_cache"}
     )
 }
+
+# How many reverse proxies in front of Tessera append to X-Forwarded-For (0: none, and the
+# header, written by the client, is ignored). Throttling and login lockout count per address.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 
 API_PAGE_SIZE = envint("API_PAGE_SIZE", 100)
 API_MAX_PAGE_SIZE = 1000
@@ -186,6 +211,7 @@ REST_FRAMEWORK = {
     ],
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "PAGE_SIZE": API_PAGE_SIZE,
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {

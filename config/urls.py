@@ -3,9 +3,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
-from accounts.views import api_token
+from accounts.views import api_token, obtain_token
 from core.views import healthz
 from incidents.views import home, incident_bibtex, incident_csl_json, incident_page
 
@@ -16,7 +15,7 @@ admin.site.index_title = "Incidents, actors, places and sources"
 api_patterns: list[URLPattern | URLResolver] = [
     path("", include("incidents.api.urls")),
     path("", include("geo.api.urls")),
-    path("auth/token/", obtain_auth_token, name="api-auth-token"),
+    path("auth/token/", obtain_token, name="api-auth-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
