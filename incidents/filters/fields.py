@@ -8,6 +8,7 @@ bad item is reported, quoted, under the parameter's name.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -16,6 +17,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django_filters.fields import IsoDateTimeField
 
 from geo import gazetteer
 from geo.areas import Box, Circle
@@ -265,3 +267,20 @@ class CircleField(forms.CharField):
         if radius_km <= 0:
             raise ValidationError(f"radius_km must be greater than 0, got {radius_km:g}.")
         return Circle(lat, lon, radius_km)
+
+
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, read as the UTC moment it names.
+
+    Python takes offsets up to ±23:59, PostgreSQL only up to ±15:59: a query must not carry
+    the offset it was written with. A moment before year 1 in UTC names nothing storable.
+    """
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(dt.UTC)
+        except OverflowError as error:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from error

@@ -15,7 +15,14 @@ from incidents.filters.fields import (
     CircleField,
     ListField,
     RecordListField,
+    UtcDateTimeField,
 )
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """Rows at or after (as `lookup_expr` says) an ISO 8601 moment, compared in UTC."""
+
+    field_class = UtcDateTimeField
 
 
 class ListFilter(django_filters.MultipleChoiceFilter):

@@ -12,7 +12,12 @@ from django.db.models import Q, QuerySet
 from geo.areas import Box, Circle
 from geo.models import Location
 from incidents import search, taxonomy
-from incidents.filters.fields import RecordListField, admin1_code, country_code, one_of
+from incidents.filters.fields import (
+    RecordListField,
+    admin1_code,
+    country_code,
+    one_of,
+)
 from incidents.filters.filters import (
     ORDERINGS,
     BoxFilter,
@@ -21,6 +26,7 @@ from incidents.filters.filters import (
     ListFilter,
     RecordListFilter,
     SortFilter,
+    UtcDateTimeFilter,
     WholeNumberFilter,
 )
 from incidents.models import Actor, Citation, Incident, IncidentActor, Source, Tag
@@ -99,7 +105,7 @@ class WhenFilters(django_filters.FilterSet):
         error_messages=DATE_ERRORS,
         help_text="YYYY-MM-DD. Incidents whose date range starts on or before this day.",
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UtcDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         error_messages={

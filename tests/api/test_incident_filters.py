@@ -134,6 +134,23 @@ def test_updated_since_keeps_incidents_changed_at_or_after_it(client):
     assert found(client, {"updated_since": "2024-05-01T11:59:59Z"}) == {old, new}
 
 
+def test_updated_since_with_any_offset_python_reads_is_compared_in_utc(client):
+    old, new = incident(), incident()
+    changed = dt.datetime(2024, 5, 1, 12, tzinfo=dt.UTC)
+    Incident.objects.filter(public_id=old).update(updated_at=changed - dt.timedelta(seconds=1))
+    Incident.objects.filter(public_id=new).update(updated_at=changed)
+
+    # PostgreSQL itself refuses offsets beyond ±15:59.
+    assert found(client, {"updated_since": "2024-05-02T06:30:00+18:30"}) == {new}
+    assert found(client, {"updated_since": "0293-04-04T21:27:54.9+18:57"}) == {old, new}
+
+
+def test_updated_since_before_year_one_in_utc_is_refused(client):
+    body = refused(client, {"updated_since": "0001-01-01T00:00:00+05:00"})
+
+    assert "ISO 8601" in body["updated_since"][0]
+
+
 def test_bad_updated_since_is_refused(client):
     body = refused(client, {"updated_since": "last tuesday"})
 
