@@ -43,6 +43,9 @@ def test_an_unknown_page_is_still_an_html_404():
 
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+    # Tessera's own page, with the way back to the published incidents.
+    assert "public id" in response.content.decode()
+    assert 'href="/"' in response.content.decode()
 
 
 def test_a_bad_request_refused_before_any_api_view_is_a_json_400():
@@ -70,6 +73,7 @@ def test_a_server_error_on_a_page_is_still_an_html_500(monkeypatch):
 
     assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")
+    assert "try again in a moment" in response.content.decode()
 
 
 def test_a_database_error_inside_an_api_view_is_a_json_503(monkeypatch):
