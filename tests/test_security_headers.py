@@ -100,8 +100,6 @@ def browser():
     if not CHROMIUM.exists():
         pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium")
     sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop; Django refuses database work inside one.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
@@ -142,8 +140,13 @@ def violations_on(browser, url: str, cookies: list[dict] | None = None) -> list[
     return [text[:200] for text in reported]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_pages_load_in_a_browser_without_a_policy_violation(browser, live_server):
+@pytest.fixture
+def admin_session(live_server, transactional_db) -> dict:
+    """The demo records and a signed-in superuser's session cookie for the live server.
+
+    Made before the browser starts: inside Playwright's event loop Django would open another
+    database connection that it never closes.
+    """
     from django.contrib.auth import get_user_model
     from django.test import Client
 
@@ -155,8 +158,12 @@ def test_pages_load_in_a_browser_without_a_policy_violation(browser, live_server
     signed_in = Client()
     signed_in.force_login(admin)
     session = signed_in.cookies["sessionid"].value
-    cookie = {"name": "sessionid", "value": session, "url": live_server.url}
+    return {"name": "sessionid", "value": session, "url": live_server.url}
 
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_load_in_a_browser_without_a_policy_violation(admin_session, browser, live_server):
+    cookie = admin_session
     assert violations_on(browser, f"{live_server.url}/") == []
     assert violations_on(browser, f"{live_server.url}/incidents/SYR-2022-00001/") == []
     assert violations_on(browser, f"{live_server.url}/api/v1/docs/") == []
