@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.views import api_token, obtain_token
 from core.views import healthz
@@ -17,7 +17,14 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include("geo.api.urls")),
     path("auth/token/", obtain_token, name="api-auth-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "docs/",
+        # The split view serves its set-up as a script, so the page needs no inline script.
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", template_name="api/swagger_ui.html"
+        ),
+        name="api-docs",
+    ),
 ]
 
 # JSON bodies under /api/, Django's pages elsewhere.
