@@ -42,6 +42,28 @@ def test_a_forged_forwarded_for_does_not_reset_the_limit(three_a_minute):
     assert codes == [200, 200, 200, 429, 429]
 
 
+class _Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+
+def test_a_burst_across_a_minute_boundary_is_still_limited(three_a_minute, monkeypatch):
+    clock = _Clock(1_800_000_059.5)  # half a second before a minute ends
+    monkeypatch.setattr(rate_limits, "time", clock)
+    client = APIClient()
+
+    before = [client.get("/api/v1/incidents/").status_code for _ in range(3)]
+    clock.now += 1
+    after = client.get("/api/v1/incidents/").status_code
+    clock.now += 60  # a whole minute later the earlier burst no longer counts
+    later = client.get("/api/v1/incidents/").status_code
+
+    assert (before, after, later) == ([200, 200, 200], 429, 200)
+
+
 def test_the_token_endpoint_is_throttled_whatever_the_forwarded_for(three_a_minute):
     client = APIClient()
     body = {"username": "nobody", "password": "guess"}
