@@ -4,7 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.views import api_token, obtain_token
+from accounts.api import obtain_token
+from accounts.views import api_token, revoke_api_token
 from core.views import healthz
 from incidents.views import home, incident_bibtex, incident_csl_json, incident_page
 
@@ -41,6 +42,7 @@ urlpatterns = [
     path("account/login/", auth_views.LoginView.as_view(), name="login"),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/token/", api_token, name="api-token"),
+    path("account/token/<int:pk>/revoke/", revoke_api_token, name="api-token-revoke"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
 ]

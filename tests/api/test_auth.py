@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
-from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from rest_framework.test import APIClient
 
+from accounts.tokens import issue
 from tests.factories import IncidentFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +42,7 @@ def test_token_of_analyst_shows_drafts():
     analyst = UserFactory(username="token-analyst", role="analyst")
     draft = IncidentFactory(status="draft")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=analyst).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issue(analyst)[1]}")
 
     assert client.get(f"/api/v1/incidents/{draft.public_id}/").status_code == 200
 
@@ -49,24 +52,6 @@ def test_invalid_token_is_401():
     client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
 
     assert client.get("/api/v1/incidents/").status_code == 401
-
-
-def test_user_sees_and_rotates_their_token(researcher):
-    client = Client()
-    client.force_login(researcher)
-
-    page = client.get(reverse("api-token")).content.decode()
-    old = Token.objects.get(user=researcher).key
-    assert old in page
-
-    client.post(reverse("api-token"))
-
-    new = Token.objects.get(user=researcher).key
-    assert new != old
-    assert new in client.get(reverse("api-token")).content.decode()
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {old}")
-    assert api.get("/api/v1/incidents/").status_code == 401
 
 
 def test_token_page_needs_login(client):
@@ -97,3 +82,57 @@ def test_throttling_answers_429_past_the_anonymous_rate(settings):
     codes = [client.get("/api/v1/incidents/").status_code for _ in range(4)]
 
     assert codes == [200, 200, 200, 429]
+
+
+def exchange(client: APIClient, **extra) -> dict:
+    body = {"username": "rhea", "password": "pw-for-tests", **extra}
+    response = client.post("/api/v1/auth/token/", body, format="json")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_each_exchange_makes_a_new_token_and_earlier_ones_keep_working(researcher):
+    first, second = exchange(APIClient())["token"], exchange(APIClient())["token"]
+
+    assert first != second
+    for secret in (first, second):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+        assert client.get("/api/v1/incidents/").status_code == 200
+
+
+def test_an_exchanged_token_expires_after_the_default_days(researcher, settings):
+    settings.API_TOKEN_DEFAULT_DAYS = 30
+
+    expires = parse_datetime(exchange(APIClient())["expires"])
+
+    assert expires is not None
+    assert timedelta(days=29, hours=23) < expires - timezone.now() <= timedelta(days=30)
+
+
+def test_a_client_chooses_its_tokens_name_and_expiry(researcher):
+    answer = exchange(APIClient(), name="nightly sync", expires_in_days=0)
+
+    assert answer["expires"] is None
+    token = researcher.api_tokens.get()
+    assert (token.name, token.expires) == ("nightly sync", None)
+    assert answer["token"].startswith(token.prefix)
+
+
+def test_a_bad_expiry_is_a_400_naming_it(researcher):
+    response = APIClient().post(
+        "/api/v1/auth/token/",
+        {"username": "rhea", "password": "pw-for-tests", "expires_in_days": -1},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["expires_in_days"]
+    assert not researcher.api_tokens.exists()
+
+
+def test_a_revoked_token_sent_along_does_not_stop_the_exchange(researcher):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token revoked-long-ago")
+
+    assert exchange(client)["token"]

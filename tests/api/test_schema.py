@@ -10,9 +10,9 @@ from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 
+from accounts.tokens import issue
 from config.wsgi import application
 from incidents import demo
 from tests.factories import UserFactory
@@ -63,7 +63,8 @@ fuzzed.config.phases.coverage.enabled = False
 def editor_token(db) -> str:
     demo.load()
     editor = UserFactory(username="fuzz-editor", role="editor")
-    return Token.objects.create(user=editor).key
+    _, secret = issue(editor)
+    return secret
 
 
 @pytest.mark.django_db

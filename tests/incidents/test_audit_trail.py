@@ -8,9 +8,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.tokens import issue
 from incidents.models import Citation, Incident, IncidentActor
 from tests.factories import (
     ActorFactory,
@@ -41,7 +41,8 @@ def versions(incident: Incident) -> list[tuple[str, str | None]]:
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    _, secret = issue(user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
     return client
 
 
