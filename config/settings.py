@@ -216,6 +216,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    # `?format=` wins over the Accept header.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.renderers.FormatParameterFirst",
     "PAGE_SIZE": API_PAGE_SIZE,
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import APIRootView
 
 from accounts.api import obtain_token
 from accounts.views import api_token, revoke_api_token
@@ -13,7 +14,18 @@ admin.site.site_header = f"{settings.TESSERA_NAME} administration"
 admin.site.site_title = settings.TESSERA_NAME
 admin.site.index_title = "Incidents, actors, places and sources"
 
+# What /api/v1/ lists: each resource's list, the schema and the docs, by URL name.
+API_ROOT = {
+    "incidents": "incident-list",
+    "actors": "actor-list",
+    "locations": "location-list",
+    "sources": "source-list",
+    "schema": "api-schema",
+    "docs": "api-docs",
+}
+
 api_patterns: list[URLPattern | URLResolver] = [
+    path("", APIRootView.as_view(api_root_dict=API_ROOT), name="api-root"),
     path("", include("incidents.api.urls")),
     path("", include("geo.api.urls")),
     path("auth/token/", obtain_token, name="api-auth-token"),

@@ -1,17 +1,23 @@
-"""Pieces every Tessera API endpoint shares: errors, validation, brief forms, search."""
+"""Pieces every Tessera API endpoint shares: errors, validation, brief forms, search, and the
+refusal of query parameters that nothing reads."""
 
 from __future__ import annotations
 
 import copy
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Model, ProtectedError
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, filters, serializers, status, viewsets
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 if TYPE_CHECKING:
@@ -168,6 +174,62 @@ class LinesField(serializers.ListField):
         return "\n".join(entry.strip() for entry in entries if entry.strip())
 
 
+def closest_name(name: str, known: Iterable[str]) -> str | None:
+    """The known name that `name` most likely misspells, if any is close."""
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return close[0] if close else None
+
+
+def unknown_parameter(name: str, known: Iterable[str]) -> str:
+    """Why `name` is refused, with the known name it most likely misspells."""
+    known = sorted(known)
+    if close := closest_name(name, known):
+        return f"Unknown parameter — did you mean {close}?"
+    return f"Unknown parameter. Known: {', '.join(known)}."
+
+
+def parameters_read_by(component: Any, view: Any) -> set[str]:
+    """The query parameters a filter backend or a paginator reads, as it declares them: a
+    django-filter backend by its FilterSet's filters, the others in their OpenAPI parameters."""
+    if isinstance(component, DjangoFilterBackend):
+        filterset = component.get_filterset_class(view)
+        return set(filterset.base_filters) if filterset is not None else set()
+    return {parameter["name"] for parameter in component.get_schema_operation_parameters(view)}
+
+
+class StrictQueryParameters(_GenericViewSet):
+    """A read of a list (its pages, an export, a count) refuses a query parameter it does not
+    read, naming it: a misspelt filter (`contry=XYZ`) would otherwise be ignored and every row
+    would answer.
+
+    What a read knows is what its parts declare, so that no list of names is kept by hand:
+    `format`, its filter backends' and its paginator's parameters, and the view's own for the
+    action (`query_parameters`, the OpenApiParameters its schema shows). One record's address
+    (a detail) is left alone.
+    """
+
+    query_parameters: Mapping[str, Sequence[OpenApiParameter]] = {}
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and not self.detail:
+            known = self.known_query_parameters()
+            unknown = [name for name in request.query_params if name not in known]
+            if unknown:
+                raise exceptions.ValidationError(
+                    {name: [unknown_parameter(name, known)] for name in unknown}
+                )
+
+    def known_query_parameters(self) -> set[str]:
+        known = {api_settings.URL_FORMAT_OVERRIDE or "format"}
+        known |= {parameter.name for parameter in self.query_parameters.get(self.action, ())}
+        for backend in self.filter_backends:
+            known |= parameters_read_by(backend(), self)
+        if self.paginator is not None:
+            known |= parameters_read_by(self.paginator, self)
+        return known
+
+
 BRIEF_PARAMETER = OpenApiParameter(
     "brief",
     OpenApiTypes.BOOL,
@@ -175,10 +237,11 @@ BRIEF_PARAMETER = OpenApiParameter(
 )
 
 
-class BriefListMixin(_GenericViewSet):
+class BriefListMixin(StrictQueryParameters):
     """`?brief=1` on a list returns the brief form, for autocomplete widgets."""
 
     brief_serializer_class: type[serializers.Serializer]
+    query_parameters = {"list": [BRIEF_PARAMETER]}
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         if self.action == "list" and self.request.query_params.get("brief") in ("1", "true"):

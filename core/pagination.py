@@ -3,7 +3,9 @@
 A page is the next `page_size` rows after the last row of the previous page, in the
 queryset's order with the primary key as tie-breaker. The cursor carries that last row's
 sort values, so a row inserted meanwhile is never shown twice and never shifts a page; no
-page needs a COUNT(*) or an OFFSET, so page 10,000 is as fast as page 1.
+page needs a COUNT(*) or an OFFSET, so page 10,000 is as fast as page 1. A client that wants
+the total asks for it (`with_count=1`): the first page then carries `count`, at the price of
+one COUNT(*).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.expressions import OrderBy
 from rest_framework.exceptions import ValidationError
+from rest_framework.fields import BooleanField
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -98,12 +101,16 @@ def rows_after(keys: list[SortKey], values: list[Any]) -> Q:
 class KeysetPagination(BasePagination):
     cursor_query_param = "cursor"
     page_size_query_param = "page_size"
+    count_query_param = "with_count"
 
     def paginate_queryset(self, queryset, request: Request, view=None) -> list:
         self.request = request
         self.page_size = self.get_page_size(request)
         keys = sort_keys(queryset)
         cursor = self.decode_cursor(request, keys)
+        # Counted on the first page only: later pages would pay the COUNT(*) again for a
+        # number the client has.
+        self.count = queryset.count() if self.wants_count(request) and cursor is None else None
         backwards = cursor is not None and cursor["direction"] == "previous"
         walk = [key.reversed() for key in keys] if backwards else keys
 
@@ -143,9 +150,23 @@ class KeysetPagination(BasePagination):
             )
         return size
 
+    def wants_count(self, request: Request) -> bool:
+        raw = request.query_params.get(self.count_query_param)
+        if raw is None or raw in BooleanField.FALSE_VALUES:
+            return False
+        if raw in BooleanField.TRUE_VALUES:
+            return True
+        raise ValidationError({self.count_query_param: ["Use 1 or 0 (true or false)."]})
+
     def get_paginated_response(self, data) -> Response:
+        counted = {} if self.count is None else {"count": self.count}
         return Response(
-            {"next": self.link("next"), "previous": self.link("previous"), "results": data}
+            {
+                **counted,
+                "next": self.link("next"),
+                "previous": self.link("previous"),
+                "results": data,
+            }
         )
 
     def link(self, direction: str) -> str | None:
@@ -217,14 +238,26 @@ class KeysetPagination(BasePagination):
                     "maximum": settings.API_MAX_PAGE_SIZE,
                 },
             },
+            {
+                "name": self.count_query_param,
+                "required": False,
+                "in": "query",
+                "description": "`1` adds `count`, the number of matching rows, to the first "
+                "page (one more query; later pages leave it out).",
+                "schema": {"type": "boolean"},
+            },
         ]
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         link = {"type": "string", "nullable": True, "format": "uri"}
+        count = {
+            "type": "integer",
+            "description": f"Matching rows; on the first page, with `{self.count_query_param}=1`.",
+        }
         return {
             "type": "object",
             "required": ["next", "previous", "results"],
-            "properties": {"next": link, "previous": link, "results": schema},
+            "properties": {"count": count, "next": link, "previous": link, "results": schema},
         }
 
 

@@ -30,7 +30,7 @@ from csvio.imports import import_incidents
 from csvio.imports.read import text_lines
 from csvio.layouts import PRESETS
 from incidents.api.serializers import ExportOptions
-from incidents.filters import filters_named_in
+from incidents.filters import filters_named_in, statuses_named_in
 from incidents.models import Incident
 
 UPLOADS = "imports"
@@ -43,7 +43,9 @@ def export_changelist(model_admin, request: HttpRequest) -> HttpResponseBase:
     """The admin list as it is filtered, searched and sorted now, as one CSV file.
 
     The list's filters are IncidentFilterSet's, so the file holds what the API's export with
-    the same parameters holds, under the same name.
+    the same parameters holds, under the same name. The list shows every status, but a layout
+    without a status column holds drafts and records in review only when the list's `status`
+    filter names them (and then the file's name and the note say so).
     """
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
@@ -66,10 +68,11 @@ def export_changelist(model_admin, request: HttpRequest) -> HttpResponseBase:
         incidents = model_admin.get_changelist_instance(request).queryset
     except IncorrectLookupParameters:  # as the list itself answers them
         return redirect(f"{list_url}?{ERROR_FLAG}=1")
-    if note := preset.export_note(include_all=include_all):
+    statuses = statuses_named_in(request.GET)
+    if note := preset.export_note(include_all=include_all, statuses=statuses):
         model_admin.message_user(request, note, messages.INFO)
     return streamed_incidents(
-        preset.export_queryset(incidents, include_all=include_all),
+        preset.export_queryset(incidents, include_all=include_all, statuses=statuses),
         "csv",
         preset,
         links_to=Incident.objects.visible_to(request.user),
@@ -83,15 +86,19 @@ def export_action(preset_name: str):
     @admin.action(description=f"Export selected incidents to CSV ({preset_name})")
     def export_selected(model_admin, request: HttpRequest, queryset) -> HttpResponseBase:
         # Rows picked one by one are what the editor wants, whatever the dataset holds; but
-        # a layout that cannot say a record was retracted still leaves it out.
-        chosen = preset.export_queryset(queryset, include_all=True)
-        if note := preset.export_note(include_all=True):
+        # a layout that cannot say a record's status holds drafts and records in review only
+        # when the list was filtered by them (its query stays on the action's URL), and never
+        # a retracted record.
+        statuses = statuses_named_in(request.GET)
+        chosen = preset.export_queryset(queryset, include_all=True, statuses=statuses)
+        if note := preset.export_note(include_all=True, statuses=statuses):
             model_admin.message_user(request, note, messages.INFO)
         return streamed_incidents(
             chosen.order_by("-date_start", "-id"),
             "csv",
             preset,
             links_to=Incident.objects.visible_to(request.user),
+            filters=[("status", status) for status in statuses],
         )
 
     export_selected.__name__ = f"export_selected_{preset_name}"

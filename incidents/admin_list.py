@@ -33,6 +33,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from core.api import closest_name
 from geo import gazetteer
 from geo.models import Location
 from incidents.filters import IncidentFilterSet
@@ -57,8 +58,11 @@ SEARCH_HELP = IncidentFilterSet.base_filters[SEARCH_VAR].extra["help_text"]
 
 
 def incident_filterset(request: HttpRequest, data: Any, queryset: QuerySet) -> IncidentFilterSet:
-    """The FilterSet the admin runs: analysts and editors may ask for every status."""
-    return IncidentFilterSet(data, queryset, sees_every_status=sees_every_status(request.user))
+    """The FilterSet the admin runs: analysts and editors may ask for every status, and the
+    list shows every record (drafts to review first of all) unless `status` narrows it."""
+    return IncidentFilterSet(
+        data, queryset, sees_every_status=sees_every_status(request.user), default_status=None
+    )
 
 
 class IncidentChangeList(ChangeList):
@@ -111,13 +115,18 @@ def refuse_bad_filters(request: HttpRequest, filterset: IncidentFilterSet) -> No
     """Raise IncorrectLookupParameters, with a message for each problem, if the FilterSet
     cannot read its parameters: the admin then goes back to the whole list (`?e=1`)."""
     unknown = [name for name in filterset.data if name not in filterset.base_filters]
-    problems = [f"There is no filter “{name}”." for name in unknown]
+    problems = [no_such_filter(name, filterset.base_filters) for name in unknown]
     if not filterset.is_valid():
         problems += [f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()]
     if problems:
         for problem in problems:
             messages.error(request, problem)
         raise IncorrectLookupParameters("; ".join(problems))
+
+
+def no_such_filter(name: str, known: Iterable[str]) -> str:
+    close = closest_name(name, known)
+    return f"There is no filter “{name}”" + (f"; did you mean “{close}”?" if close else ".")
 
 
 # -- The sidebar ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import walks it for every row and collects, per column, what went wrong.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 # The relations exports.with_export_columns fetches, each as a list on the incident.
 EXPORTED_RELATIONS = ("tags", "participants", "citations", "relations_from")
+# What a layout without a status column must say it holds when asked for these statuses.
+UNPUBLISHED: dict[str, str] = {Status.DRAFT: "drafts", Status.IN_REVIEW: "records in review"}
 
 
 def exported(name: str) -> str:
@@ -166,28 +168,50 @@ class Preset:
         return "status" in self.header
 
     def export_queryset(
-        self, incidents: QuerySet[Incident], *, include_all: bool = False
+        self,
+        incidents: QuerySet[Incident],
+        *,
+        include_all: bool = False,
+        statuses: Sequence[str] = (),
     ) -> QuerySet[Incident]:
         """The incidents an export in this layout writes, of those asked for.
 
-        A layout that cannot say a record was retracted (or merged into another) leaves
-        retracted records out: their rows would read as events in force, and a file
-        imported elsewhere would bring them back.
+        A layout that cannot say a record's status holds what reads as an event in force:
+        published records, or the statuses the export named (`statuses`, from its `status`
+        parameter) when an editor asks for drafts or records in review by name. Retracted
+        records (merged duplicates among them) are always left out: their rows would read as
+        events in force, and a file imported elsewhere would bring them back.
         """
         if not self.says_status:
-            incidents = incidents.exclude(status=Status.RETRACTED)
+            named = [status for status in statuses if status != Status.RETRACTED]
+            incidents = incidents.filter(status__in=named if statuses else [Status.PUBLISHED])
         if self.scope is None or include_all:
             return incidents
         return self.scope(incidents)
 
-    def export_note(self, *, include_all: bool = False) -> str:
-        """What an export in this layout leaves out, in words (empty when nothing)."""
+    def export_note(self, *, include_all: bool = False, statuses: Sequence[str] = ()) -> str:
+        """What an export in this layout leaves out, and any row that reads as what it is not,
+        in words (empty when nothing)."""
         notes = []
         if not self.says_status:
-            notes.append(
-                f"The {self.name} layout has no status column, so retracted and merged "
-                "records are left out."
-            )
+            unpublished = [UNPUBLISHED[status] for status in statuses if status in UNPUBLISHED]
+            if unpublished:
+                notes.append(
+                    f"The {self.name} layout has no status column: as asked "
+                    f"(status={','.join(statuses)}), this file holds {' and '.join(unpublished)}, "
+                    "which read like published events in it; retracted and merged records are "
+                    "left out."
+                )
+            elif statuses:
+                notes.append(
+                    f"The {self.name} layout has no status column, so retracted and merged "
+                    "records are left out."
+                )
+            else:
+                notes.append(
+                    f"The {self.name} layout has no status column, so it holds published records "
+                    "only: retracted and merged records, drafts and records in review are left out."
+                )
         if self.scope is not None and not include_all:
             notes.append(self.scope_note)
         return " ".join(notes)

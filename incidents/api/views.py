@@ -5,12 +5,17 @@ from django.db.models import Prefetch
 from django.http import HttpResponseBase, StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import CursorPagination
-from rest_framework.renderers import JSONRenderer
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -21,6 +26,7 @@ from core.api import (
     BriefListMixin,
     Conflict,
     QSearchFilter,
+    StrictQueryParameters,
     require_if_match,
 )
 from core.renderers import STREAMED_FORMATS, CSVRenderer, GeoJSONRenderer
@@ -36,7 +42,12 @@ from incidents.api.serializers import (
     SourceBriefSerializer,
     SourceSerializer,
 )
-from incidents.filters import IncidentFilterSet, filters_named_in
+from incidents.filters import (
+    DEFAULT_STATUS,
+    IncidentFilterSet,
+    filters_named_in,
+    statuses_named_in,
+)
 from incidents.merging import merge
 from incidents.models import Actor, Incident, Source
 from incidents.taxonomy import PUBLIC_STATUSES, Status
@@ -61,8 +72,8 @@ LAYOUT_PARAMETERS = [
         OpenApiTypes.STR,
         enum=sorted(PRESETS),
         description="Column layout: `native` (every field, re-importable), `acled` or `ucdp` "
-        "(those datasets' columns and codes; they leave out retracted records, having no "
-        "status column). Default `native`.",
+        "(those datasets' columns and codes; having no status column, they hold published "
+        "records only, or the statuses `status` names, never retracted ones). Default `native`.",
     ),
     OpenApiParameter(
         "include_all",
@@ -71,6 +82,19 @@ LAYOUT_PARAMETERS = [
         "only events with at least one death).",
     ),
 ]
+EXPORT_FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=["csv", "geojson"],
+    description="`csv` (default) or `geojson`.",
+)
+# The parameters each read of the list takes besides its filters and paging, as the schema
+# shows them; StrictQueryParameters refuses any other.
+QUERY_PARAMETERS = {
+    "list": [FORMAT_PARAMETER, *LAYOUT_PARAMETERS],
+    "export": [*LAYOUT_PARAMETERS, EXPORT_FORMAT_PARAMETER],
+    "count": [],
+}
 
 
 def last_change(incident: Incident) -> str:
@@ -96,26 +120,33 @@ IF_MATCH = OpenApiParameter(
 
 
 class IncidentFilterBackend(DjangoFilterBackend):
-    """IncidentFilterSet, allowed to filter by every status when the user sees every status."""
+    """IncidentFilterSet, allowed to filter by every status when the user sees every status.
+
+    A list, its export and its count hold published records unless `status` asks for more;
+    one record's address answers whatever its status (a retracted record stays citable).
+    """
 
     def get_filterset_kwargs(self, request: Request, queryset, view) -> dict:
         return {
             **super().get_filterset_kwargs(request, queryset, view),
             "sees_every_status": sees_every_status(request.user),
+            "default_status": None if view.detail else DEFAULT_STATUS,
         }
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[FORMAT_PARAMETER, *LAYOUT_PARAMETERS]),
+    list=extend_schema(parameters=QUERY_PARAMETERS["list"]),
     retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *LAYOUT_PARAMETERS]),
     update=extend_schema(parameters=[IF_MATCH]),
     partial_update=extend_schema(parameters=[IF_MATCH]),
     destroy=extend_schema(parameters=[IF_MATCH]),
 )
-class IncidentViewSet(viewsets.ModelViewSet):
-    """Armed-conflict incidents; anonymous users and researchers see published records."""
+class IncidentViewSet(StrictQueryParameters, viewsets.ModelViewSet):
+    """Armed-conflict incidents; anonymous users and researchers see published records (and
+    retracted ones, asked for with `status`)."""
 
     serializer_class = IncidentSerializer
+    query_parameters = QUERY_PARAMETERS
     filter_backends = [IncidentFilterBackend]
     filterset_class = IncidentFilterSet
     lookup_field = "public_id"
@@ -129,8 +160,8 @@ class IncidentViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         visible = Incident.objects.visible_to(self.request.user)
-        if self.streams() or self.action == "history":
-            return visible  # the export loads what its columns need
+        if self.streams() or self.action in ("history", "count"):
+            return visible  # the export loads what its columns need; a count needs none
         incidents = IncidentSerializer.eager_load(visible, visible)
         if self.request.method in VERSIONED_WRITES:
             # Locked until the write commits, so that of two writes naming the same version
@@ -276,15 +307,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
         return self.versioned(Response(self.get_serializer(kept).data), kept)
 
     @extend_schema(
-        parameters=[
-            *LAYOUT_PARAMETERS,
-            OpenApiParameter(
-                "format",
-                OpenApiTypes.STR,
-                enum=["csv", "geojson"],
-                description="`csv` (default) or `geojson`.",
-            ),
-        ],
+        parameters=QUERY_PARAMETERS["export"],
         responses={(200, "text/csv"): OpenApiTypes.STR},
     )
     @action(detail=False, url_path="export", pagination_class=None)
@@ -293,19 +316,34 @@ class IncidentViewSet(viewsets.ModelViewSet):
         fmt = request.accepted_renderer.format
         return self.exported(fmt if fmt in STREAMED_FORMATS else "csv")
 
+    @extend_schema(
+        parameters=QUERY_PARAMETERS["count"],
+        responses=inline_serializer("IncidentCount", {"count": serializers.IntegerField()}),
+    )
+    @action(
+        detail=False,
+        pagination_class=None,
+        renderer_classes=[JSONRenderer, BrowsableAPIRenderer],
+    )
+    def count(self, request: Request):
+        """How many incidents match the filters: exactly the rows the list pages through."""
+        return Response({"count": self.filter_queryset(self.get_queryset()).count()})
+
     def exported(self, fmt: str, incidents=None) -> StreamingHttpResponse:
         """The filtered incidents (or `incidents`) in the layout the request names (`preset`,
         `include_all`)."""
-        preset, include_all = ExportOptions.of(self.request.query_params)
+        params = self.request.query_params
+        preset, include_all = ExportOptions.of(params)
+        statuses = statuses_named_in(params)
         matching = self.filter_queryset(self.get_queryset()) if incidents is None else incidents
         response = streamed_incidents(
-            preset.export_queryset(matching, include_all=include_all),
+            preset.export_queryset(matching, include_all=include_all, statuses=statuses),
             fmt,
             preset,
             links_to=self.get_queryset(),
-            filters=filters_named_in(self.request.query_params),
+            filters=filters_named_in(params),
         )
-        if note := preset.export_note(include_all=include_all):
+        if note := preset.export_note(include_all=include_all, statuses=statuses):
             response["Tessera-Export-Note"] = note
         return response
 

@@ -4,7 +4,8 @@ command, so that the same question gets the same answer everywhere.
 Every parameter is validated; a bad value makes the form invalid, which the API answers with
 a 400 whose body names the parameter and the admin with its list and the message. Multi-value
 parameters take repeated parameters and comma-separated lists alike (`?country=IRQ,SYR` is
-`?country=IRQ&country=SYR`), and a row matches any of the values.
+`?country=IRQ&country=SYR`), and a row matches any of the values. Without `status`, the rows are
+published records (DEFAULT_STATUS) unless the caller asks for every status it may see.
 
 - `fields`: form fields that read one parameter's values;
 - `filters`: the kinds of filter (lists, records, places, sorting) and ORDERINGS;
@@ -12,12 +13,20 @@ parameters take repeated parameters and comma-separated lists alike (`?country=I
 """
 
 from incidents.filters.filters import DEFAULT_ORDERING, ORDERINGS
-from incidents.filters.filterset import IncidentFilterForm, IncidentFilterSet, filters_named_in
+from incidents.filters.filterset import (
+    DEFAULT_STATUS,
+    IncidentFilterForm,
+    IncidentFilterSet,
+    filters_named_in,
+    statuses_named_in,
+)
 
 __all__ = [
     "DEFAULT_ORDERING",
+    "DEFAULT_STATUS",
     "ORDERINGS",
     "IncidentFilterForm",
     "IncidentFilterSet",
     "filters_named_in",
+    "statuses_named_in",
 ]

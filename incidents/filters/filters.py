@@ -50,6 +50,14 @@ class ChoiceListFilter(ListFilter):
     field_class = ChoiceListField
 
 
+class StatusFilter(ChoiceListFilter):
+    """Rows of the statuses asked for; when none is asked for, those of the FilterSet's
+    `default_status` (every row when that is None)."""
+
+    def filter(self, queryset: QuerySet, values: list[str]) -> QuerySet:
+        return super().filter(queryset, values or self.parent.default_status or [])
+
+
 class RecordListFilter(ListFilter):
     field_class = RecordListField
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import django_filters
@@ -26,6 +27,7 @@ from incidents.filters.filters import (
     ListFilter,
     RecordListFilter,
     SortFilter,
+    StatusFilter,
     UtcDateTimeFilter,
     WholeNumberFilter,
 )
@@ -46,6 +48,9 @@ COUNT_ERRORS = {
     "max_value": f"Must be at most {MAX_COUNT}.",
 }
 SOURCE_COUNT_ERRORS = {**COUNT_ERRORS, "max_value": f"Must be at most {MAX_SOURCES}."}
+# What a list, an export or a count holds when `status` is not given: events in force, one row
+# each. Retracted records (merged duplicates among them) are there when asked for by name.
+DEFAULT_STATUS: tuple[str, ...] = (Status.PUBLISHED,)
 
 
 def _by_id_help(what: str, key: str = "") -> str:
@@ -269,6 +274,8 @@ class IncidentFilterSet(WhenFilters, WhatFilters, WhereFilters, WhoFilters):
     `sees_every_status` says whether the caller may ask for drafts and records in review
     (`status=draft`); the caller decides it, from the user or outright. The queryset given is
     already what the caller may see: this only decides which `status` values are allowed.
+    `default_status` is what a query that names no status gets: published records, unless the
+    caller shows every record it may see (None: the admin's list).
     """
 
     q = django_filters.CharFilter(
@@ -278,11 +285,13 @@ class IncidentFilterSet(WhenFilters, WhatFilters, WhereFilters, WhoFilters):
         "aliases; all must match. On PostgreSQL this is web-search syntax: "
         '"a phrase", -excluded, or.',
     )
-    status = ChoiceListFilter(
+    status = StatusFilter(
         choices=Status.choices,
         what="a status",
-        help_text="Record status. Analysts and editors may ask for any; everyone else only "
-        "for published and retracted." + LIST_HELP,
+        help_text="Record status; default published (one row per event in force). "
+        "`published,retracted` adds retracted records and merged duplicates, as a mirror "
+        "needs them with `updated_since`. Analysts and editors may ask for any status; "
+        "everyone else only for published and retracted." + LIST_HELP,
     )
     ordering = SortFilter(
         choices=[(name, name) for name in ORDERINGS],
@@ -307,11 +316,13 @@ class IncidentFilterSet(WhenFilters, WhatFilters, WhereFilters, WhoFilters):
         queryset: QuerySet | None = None,
         *,
         sees_every_status: bool = False,
+        default_status: Sequence[str] | None = DEFAULT_STATUS,
         request=None,
         prefix: str | None = None,
     ) -> None:
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.sees_every_status = sees_every_status
+        self.default_status = default_status
 
     def get_form_class(self) -> type[IncidentFilterForm]:
         form_class = super().get_form_class()  # a new class for each FilterSet
@@ -331,3 +342,12 @@ def filters_named_in(params) -> list[tuple[str, str]]:
         if name in IncidentFilterSet.base_filters and name != "ordering"
         for value in values
     ]
+
+
+def statuses_named_in(params) -> list[str]:
+    """The statuses `params` (a QueryDict) asks for by name; empty when they leave the status
+    to the default, or name it wrongly (the FilterSet refuses that)."""
+    try:
+        return IncidentFilterSet.base_filters["status"].field.clean(params.getlist("status"))
+    except ValidationError:
+        return []

@@ -130,3 +130,36 @@ def test_an_empty_format_parameter_is_no_format(seeded):
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
+
+
+# `format=` wins over the Accept header: generated clients send `Accept: application/json`.
+
+
+def test_format_geojson_wins_over_an_accept_header_for_json(seeded):
+    response = APIClient().get(URL, {"format": "geojson"}, HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/geo+json"
+    assert len(read_json_stream(response)["features"]) == 5
+
+
+def test_format_csv_on_the_export_wins_over_an_accept_header_for_json(seeded):
+    response = APIClient().get(f"{URL}export/", {"format": "csv"}, HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert len(read_csv(response)) == 5
+
+
+def test_format_json_wins_over_an_accept_header_for_csv(seeded):
+    response = APIClient().get(URL, {"format": "json"}, HTTP_ACCEPT="text/csv")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert len(response.json()["results"]) == 5
+
+
+def test_an_accept_header_alone_still_chooses(seeded):
+    response = APIClient().get(f"{URL}export/", HTTP_ACCEPT="application/geo+json")
+
+    assert response["Content-Type"] == "application/geo+json"

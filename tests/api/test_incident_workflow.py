@@ -99,8 +99,12 @@ def test_delete_of_a_published_incident_retracts_it_and_sync_clients_learn_of_it
     shown = public.get(detail(incident)).json()
     assert shown["status"] == "retracted"
     assert shown["retraction_reason"] == "The report described the 4 January attack."
-    synced = public.get(URL, {"updated_since": before.isoformat()}).json()["results"]
-    assert [row["public_id"] for row in synced] == [incident.public_id]
+    # The README's sync recipe; a list without `status` holds events in force only.
+    since = before.isoformat()
+    synced = public.get(URL, {"updated_since": since, "status": "published,retracted"}).json()
+    listed = public.get(URL, {"updated_since": since}).json()
+    assert [row["public_id"] for row in synced["results"]] == [incident.public_id]
+    assert listed["results"] == []
 
 
 def test_delete_of_a_published_incident_needs_a_reason():

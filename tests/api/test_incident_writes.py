@@ -216,7 +216,7 @@ def test_actors_written_through_the_api_are_found_by_q():
         format="json",
     ).json()
 
-    found = client.get(URL, {"q": "KSS"}).json()["results"]
+    found = client.get(URL, {"q": "KSS", "status": "draft"}).json()["results"]
 
     assert [row["public_id"] for row in found] == [created["public_id"]]
 

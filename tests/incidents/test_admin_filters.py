@@ -92,7 +92,9 @@ def test_the_export_button_carries_the_list_s_filters_to_the_same_file_as_the_ap
     )
 
     admin_export = editor_client.get(EXPORT_URL, {**params, "preset": "native"})
-    api_export = APIClient().get(API_EXPORT_URL, {**params, "preset": "native"})
+    # `o` is the admin's sort by column; the API refuses a parameter it does not read.
+    api_params = {name: value for name, value in params.items() if name != "o"}
+    api_export = APIClient().get(API_EXPORT_URL, {**api_params, "preset": "native"})
 
     assert exported_ids(admin_export) == exported_ids(api_export)
     assert download_name(admin_export) == download_name(api_export)

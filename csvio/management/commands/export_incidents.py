@@ -5,9 +5,10 @@ from contextlib import ExitStack
 from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 
+from core.api import unknown_parameter
 from csvio.export import export_chunks
 from csvio.layouts import PRESETS
-from incidents.filters import IncidentFilterSet
+from incidents.filters import IncidentFilterSet, statuses_named_in
 from incidents.models import Incident
 
 
@@ -15,7 +16,8 @@ class Command(BaseCommand):
     help = (
         "Write every incident that matches the filters to a CSV (or GeoJSON) file, in constant "
         "memory and without a row cap. Filters are the API's, e.g. --filter country=IRQ "
-        "--filter date_after=2022-01-01."
+        "--filter date_after=2022-01-01; as in the API, published records unless "
+        "--filter status=… names others (any status: draft, in review, published, retracted)."
     )
 
     def add_arguments(self, parser):
@@ -37,17 +39,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, preset, filter, format, include_all, output, **options):
         chosen = PRESETS[preset]
-        # Whoever runs manage.py on the server sees, and may filter by, every status.
-        filterset = IncidentFilterSet(
-            self._filters(filter), Incident.objects.all(), sees_every_status=True
-        )
+        filters = self._filters(filter)
+        # Whoever runs manage.py on the server sees, and may filter by, every status; without
+        # a status filter the file holds what the API's export holds, published records.
+        filterset = IncidentFilterSet(filters, Incident.objects.all(), sees_every_status=True)
         if not filterset.is_valid():
             problems = "; ".join(
                 f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items()
             )
             raise CommandError(f"Bad filter: {problems}")
-        incidents = chosen.export_queryset(filterset.qs, include_all=include_all)
-        if note := chosen.export_note(include_all=include_all):
+        statuses = statuses_named_in(filters)
+        incidents = chosen.export_queryset(filterset.qs, include_all=include_all, statuses=statuses)
+        if note := chosen.export_note(include_all=include_all, statuses=statuses):
             self.stderr.write(note)
         with ExitStack() as stack:
             stream = (
@@ -81,7 +84,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--filter takes NAME=VALUE, not “{pair}”.")
             if name not in IncidentFilterSet.base_filters:
                 # A misspelt filter would otherwise export everything.
-                known = ", ".join(sorted(IncidentFilterSet.base_filters))
-                raise CommandError(f"There is no filter “{name}”. Filters: {known}.")
+                problem = unknown_parameter(name, IncidentFilterSet.base_filters)
+                raise CommandError(f"--filter {name}: {problem}")
             data.appendlist(name, value)
         return data
