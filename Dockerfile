@@ -3,12 +3,14 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE ./
 COPY config config
 COPY core core
 COPY accounts accounts
 COPY geo geo
 COPY incidents incidents
+COPY csvio csvio
+COPY bench bench
 COPY templates templates
 COPY static static
 COPY manage.py ./

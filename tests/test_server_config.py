@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 from pathlib import Path
 
@@ -43,3 +44,23 @@ def test_a_download_longer_than_the_worker_timeout_is_not_cut_short():
         server.wait(timeout=10)
 
     assert body.splitlines() == [str(tick) for tick in range(slow_wsgi.SECONDS * 4)]
+
+
+def test_the_image_copies_every_package_and_file_the_install_needs():
+    """`pip install .` in the image builds only what the Dockerfile copied into it."""
+    with (ROOT / "pyproject.toml").open("rb") as toml:
+        project = tomllib.load(toml)
+    packages = [
+        pattern.rstrip("*")
+        for pattern in project["tool"]["setuptools"]["packages"]["find"]["include"]
+    ]
+    needed = [*packages, "templates", "static", "manage.py", project["project"]["readme"]]
+    needed += project["project"]["license-files"]
+    copied = {
+        name
+        for line in (ROOT / "Dockerfile").read_text().splitlines()
+        if line.startswith("COPY ")
+        for name in line.split()[1:-1]
+    }
+
+    assert [name for name in needed if name not in copied] == []
