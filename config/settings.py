@@ -110,6 +110,12 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A request's transaction may read (a token, a session) before it writes (the throttle's
+    # count): SQLite refuses to turn a read into a write while another request writes, at once
+    # and without waiting. Taking the write lock at BEGIN makes concurrent requests wait
+    # their turn instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
 from accounts.roles import ANALYST, EDITOR, RESEARCHER
 from tests.factories import UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -50,3 +57,17 @@ def seeded(db):
 def fast_password_hashing(settings):
     # Real hashing takes most of a second per password; tests only need it to work.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def demo_database_file(tmp_path_factory) -> dict[str, str]:
+    """The environment for a server process (gunicorn) on a SQLite file holding the demo data
+    and accounts: its workers are other processes, which cannot see the test database."""
+    path = tmp_path_factory.mktemp("served") / "demo.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "REDIS_URL": ""}
+    for command in (["migrate", "--noinput"], ["seed_demo"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT, env=env, check=True, capture_output=True, timeout=300,
+        )  # fmt: skip
+    return {"DATABASE_URL": env["DATABASE_URL"], "REDIS_URL": ""}

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
 import time
 import tomllib
+import urllib.error
 import urllib.request
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from bench.server import gunicorn
 from tests import slow_wsgi
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,3 +69,32 @@ def test_the_image_copies_every_package_and_file_the_install_needs():
     }
 
     assert [name for name in needed if name not in copied] == []
+
+
+def test_concurrent_signed_in_requests_on_sqlite_wait_their_turn(demo_database_file):
+    # Each reads the token, then writes the throttle's count: SQLite refused the second step
+    # while another request wrote, and the API answered 503.
+    with gunicorn(demo_database_file, workers=2, threads=4) as base:
+        exchange = urllib.request.Request(
+            f"{base}/api/v1/auth/token/",
+            data=json.dumps({"username": "researcher", "password": "researcher-tessera"}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(exchange, timeout=30) as answer:
+            token = json.load(answer)["token"]
+
+        def status() -> int:
+            request = urllib.request.Request(
+                f"{base}/api/v1/incidents/?page_size=1",
+                headers={"Authorization": f"Token {token}", "Accept": "application/json"},
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=30) as answer:
+                    return answer.status
+            except urllib.error.HTTPError as error:
+                return error.code
+
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            statuses = Counter(pool.map(lambda _: status(), range(48)))
+
+    assert statuses == {200: 48}

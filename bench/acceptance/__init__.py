@@ -1,0 +1,1 @@
+"""Acceptance sweep of a production-like Tessera: `python -m bench.acceptance` (see __main__)."""
