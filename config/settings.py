@@ -40,8 +40,9 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 TESSERA_NAME = os.getenv("TESSERA_NAME", "Tessera")
-# Where this Tessera is served, for permalinks in exports and citations.
-TESSERA_BASE_URL = os.getenv("TESSERA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where this Tessera is served: every permalink, citation and API link starts with it. Unset,
+# links are built on the host of each request (core.site_urls), and commands' on 127.0.0.1:8000.
+TESSERA_BASE_URL = os.getenv("TESSERA_BASE_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -71,6 +72,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Links are built on the request's host when TESSERA_BASE_URL is unset (after the host check).
+    "core.site_urls.SiteURLMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -8,7 +8,15 @@ from rest_framework.routers import APIRootView
 from accounts.api import obtain_token
 from accounts.views import api_token, revoke_api_token
 from core.views import healthz
-from incidents.views import home, incident_bibtex, incident_csl_json, incident_page
+from incidents.views import (
+    home,
+    incident_bibtex,
+    incident_csl_json,
+    incident_page,
+    incident_version_bibtex,
+    incident_version_csl_json,
+    incident_version_page,
+)
 
 admin.site.site_header = f"{settings.TESSERA_NAME} administration"
 admin.site.site_title = settings.TESSERA_NAME
@@ -51,6 +59,22 @@ urlpatterns = [
     path("incidents/<str:public_id>/", incident_page, name="incident-page"),
     path("incidents/<str:public_id>/cite.bib", incident_bibtex, name="incident-bibtex"),
     path("incidents/<str:public_id>/cite.json", incident_csl_json, name="incident-csl-json"),
+    # Each version of a record, as it was: what a citation links to.
+    path(
+        "incidents/<str:public_id>/v/<int:number>/",
+        incident_version_page,
+        name="incident-version-page",
+    ),
+    path(
+        "incidents/<str:public_id>/v/<int:number>/cite.bib",
+        incident_version_bibtex,
+        name="incident-version-bibtex",
+    ),
+    path(
+        "incidents/<str:public_id>/v/<int:number>/cite.json",
+        incident_version_csl_json,
+        name="incident-version-csl-json",
+    ),
     path("account/login/", auth_views.LoginView.as_view(), name="login"),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/token/", api_token, name="api-token"),

@@ -17,8 +17,12 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, filters, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import preserve_builtin_query_params
+from rest_framework.reverse import reverse as drf_reverse
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.site_urls import absolute_url
 
 if TYPE_CHECKING:
     # What the mixins below are mixed into.
@@ -116,6 +120,22 @@ class BriefRelatedField(serializers.PrimaryKeyRelatedField):
         if cutoff is not None:
             queryset = queryset[:cutoff]
         return {item.pk: self.display_value(item) for item in queryset}
+
+
+def site_reverse(viewname: str, *args: Any, request: Any = None, **kwargs: Any) -> str:
+    """DRF's reverse(), as an absolute URL on the site's base (core.site_urls)."""
+    path = drf_reverse(viewname, *args, **kwargs)  # without the request: a path
+    return preserve_builtin_query_params(absolute_url(path), request)
+
+
+class SelfLinkField(serializers.HyperlinkedIdentityField):
+    """An object's own API URL (`url`), built on the site's base like every URL Tessera
+    writes, rather than on the request's host."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # DRF's hook for how a related field builds its URLs.
+        self.reverse = site_reverse
 
 
 class KeyRelatedField(serializers.SlugRelatedField):

@@ -9,7 +9,8 @@ entries are copied before the rows are deleted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -26,10 +27,14 @@ CREATED, CHANGED, DELETED = "+", "~", "-"
 
 @dataclass
 class BulkHistory:
-    """Who writes and why: what every entry written through this object says."""
+    """Who writes, in which role, why and when: what every entry written through this object
+    says. One change dates all its entries alike, the records' and their rows', so that the
+    rows of a record's version are told apart by date (incidents.versions)."""
 
     user: Any = None
     reason: str = ""
+    role: str = ""
+    date: dt.datetime = field(default_factory=timezone.now)
 
     def created(self, model: type[Model], ids: list[int], *, by: str = "") -> None:
         """Entries for the new rows of `model` whose `by` column (the primary key by default)
@@ -52,10 +57,11 @@ class BulkHistory:
         quote = connection.ops.quote_name
         user = self.user.pk if getattr(self.user, "is_authenticated", False) else None
         entry = {
-            "history_date": timezone.now(),
+            "history_date": self.date,
             "history_change_reason": self.reason,
             "history_type": history_type,
             "history_user": user,
+            "history_role": self.role,
         }
         columns = [column_of(field_of(historical, f.name)) for f in tracked]
         columns += [column_of(field_of(historical, name)) for name in entry]

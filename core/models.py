@@ -15,8 +15,23 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class RoleOfChange(models.Model):
+    """What every history entry records besides the account: the role the change was made in.
+
+    The public is shown the role, never the account. The role is written with the entry (an
+    app's receiver of simple_history's pre_create_historical_record fills it from the user)
+    rather than looked up when read: a user's role can change later.
+    """
+
+    history_role = models.CharField(max_length=20, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
 class AuditTrail(HistoricalRecords):
-    """django-simple-history's versions of a model, indexed to find a record's versions.
+    """django-simple-history's versions of a model, indexed to find a record's versions, each
+    with the role of its change (RoleOfChange).
 
     simple_history copies every index of the model into the history table: foreign keys,
     unique and indexed fields. Those serve queries on current records, not on versions, and
@@ -27,7 +42,7 @@ class AuditTrail(HistoricalRecords):
     """
 
     def __init__(self, *args, indexed: tuple[str, ...] = (), **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, bases=[RoleOfChange], **kwargs)
         self.indexed = indexed
 
     def copy_fields(self, model):

@@ -23,10 +23,12 @@ from django.db.models import F, Q
 from django.db.models.expressions import OrderBy
 from rest_framework.exceptions import ValidationError
 from rest_framework.fields import BooleanField
-from rest_framework.pagination import BasePagination
+from rest_framework.pagination import BasePagination, CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
+
+from core.site_urls import absolute_url
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,7 @@ class KeysetPagination(BasePagination):
             return None
         token = self.encode_cursor(direction, [_value_of(row, key.field) for key in self.keys])
         return replace_query_param(
-            self.request.build_absolute_uri(), self.cursor_query_param, token
+            absolute_url(self.request.get_full_path()), self.cursor_query_param, token
         )
 
     def encode_cursor(self, direction: str, values: list[Any]) -> str:
@@ -279,3 +281,12 @@ def _from_json(field: models.Field, value: Any) -> Any:
     if isinstance(field, models.DateField):
         return dt.date.fromisoformat(value)
     return field.to_python(value)
+
+
+class SiteCursorPagination(CursorPagination):
+    """DRF's cursor paging, its `next` and `previous` links built on the site's base."""
+
+    def paginate_queryset(self, queryset, request: Request, view=None) -> list[Any] | None:
+        page: list[Any] | None = super().paginate_queryset(queryset, request, view)
+        self.base_url = absolute_url(request.get_full_path())
+        return page

@@ -1,8 +1,10 @@
 """How to cite an incident record: its permalink, a citation to read, BibTeX and CSL-JSON.
 
-A citation names one version of a record: the date of its last change and, in the machine
-formats, its version number, so that a reader can tell whether the record has changed since.
-The author is the project itself (settings.TESSERA_NAME), as for a dataset.
+A citation names one version of a record: its number and when it was saved, and links to
+that version's own page (`/incidents/<public id>/v/<number>/`), which keeps showing it after
+the record changes; two changes on one day are two versions. The author is the project itself
+(settings.TESSERA_NAME), as for a dataset. Every URL is built on the site's base
+(core.site_urls).
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils import timezone
 
+from core.site_urls import absolute_url
 from incidents.models import Incident
 from incidents.taxonomy import Status
 
@@ -37,10 +40,19 @@ BIBTEX_ESCAPES = str.maketrans(
 
 
 def permalink(incident: Incident) -> str:
-    """The record's page as an absolute URL on settings.TESSERA_BASE_URL, whatever the request."""
-    # reverse() puts the current request's script prefix in front; the base URL holds any prefix.
-    path = reverse("incident-page", args=[incident.public_id]).removeprefix(get_script_prefix())
-    return f"{settings.TESSERA_BASE_URL}/{path}"
+    """The record's page, which always shows its current version."""
+    return page_url(incident.public_id)
+
+
+def page_url(public_id: str) -> str:
+    return absolute_url(reverse("incident-page", args=[public_id]))
+
+
+def version_url(incident: Incident) -> str:
+    """The page of this version of the record (the version `incident` holds)."""
+    return absolute_url(
+        reverse("incident-version-page", args=[incident.public_id, incident.version])
+    )
 
 
 def version_date(incident: Incident) -> dt.date:
@@ -48,16 +60,27 @@ def version_date(incident: Incident) -> dt.date:
     return timezone.localdate(incident.updated_at)
 
 
+def version_time(incident: Incident) -> str:
+    """When the cited version was saved, to the second, in UTC: `2026-12-04 10:31:05 UTC`."""
+    return f"{incident.updated_at.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S} UTC"
+
+
+def version_named(incident: Incident) -> str:
+    """`Version 3 of 2026-11-26 09:14:02 UTC`."""
+    return f"Version {incident.version} of {version_time(incident)}"
+
+
 def citation_text(incident: Incident, accessed: dt.date) -> str:
     """The citation in a reference list, e.g.
 
-    Tessera. “Five rockets land near Ain al-Asad air base.” IRQ-2022-00001, version of
-    2026-11-26. https://tessera.example/incidents/IRQ-2022-00001/ (accessed 2026-11-27).
+    Tessera. “Five rockets land near Ain al-Asad air base.” IRQ-2022-00001, version 3 of
+    2026-11-26 09:14:02 UTC. https://tessera.example/incidents/IRQ-2022-00001/v/3/
+    (accessed 2026-11-27).
     """
     retracted = " Retracted record" if incident.status == Status.RETRACTED else ""
     return (
         f"{settings.TESSERA_NAME}. “{_sentence(incident.title)}”{retracted} {incident.public_id}, "
-        f"version of {version_date(incident):%Y-%m-%d}. {permalink(incident)} "
+        f"version {incident.version} of {version_time(incident)}. {version_url(incident)} "
         f"(accessed {accessed:%Y-%m-%d})."
     )
 
@@ -65,7 +88,7 @@ def citation_text(incident: Incident, accessed: dt.date) -> str:
 def bibtex(incident: Incident, accessed: dt.date) -> str:
     """A BibTeX @misc entry keyed by the public id; biblatex reads `date`, `urldate`, `version`."""
     issued = version_date(incident)
-    note = f"Version {incident.version} of {issued:%Y-%m-%d}, accessed {accessed:%Y-%m-%d}"
+    note = f"{version_named(incident)}, accessed {accessed:%Y-%m-%d}"
     if incident.status == Status.RETRACTED:
         note = f"Retracted record. {note}"
     fields = [
@@ -79,7 +102,7 @@ def bibtex(incident: Incident, accessed: dt.date) -> str:
         ("year", f"{issued:%Y}"),
         ("date", f"{issued:%Y-%m-%d}"),
         # The url package reads this field verbatim, so it is not escaped.
-        ("url", permalink(incident)),
+        ("url", version_url(incident)),
         ("urldate", f"{accessed:%Y-%m-%d}"),
         ("note", bibtex_escape(note)),
     ]
@@ -103,7 +126,9 @@ def csl_json(incident: Incident, accessed: dt.date) -> dict[str, Any]:
         "version": str(incident.version),
         "issued": _date_parts(version_date(incident)),
         "accessed": _date_parts(accessed),
-        "URL": permalink(incident),
+        "URL": version_url(incident),
+        # CSL dates have no time of day: the note tells two versions of one day apart.
+        "note": version_named(incident),
     }
     if incident.status == Status.RETRACTED:
         item["status"] = "retracted"

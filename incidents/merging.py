@@ -8,9 +8,12 @@ the kept record. Its citations move to the kept record, and the two are linked a
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 
 from incidents.models import Citation, Incident, IncidentRelation
 from incidents.taxonomy import RelationKind, Status
@@ -58,22 +61,27 @@ def merge(duplicate: Incident, kept: Incident, *, user, note: str = "") -> Incid
     if problem:
         raise ValidationError(problem)
 
+    # Every history entry of the merge says the same moment: the rows it moves belong to the
+    # records' versions it makes (incidents.versions).
+    now = timezone.now()
     already_cited = set(kept.citations.values_list("source_id", "quote"))
     for citation in Citation.objects.filter(incident=duplicate):
-        _recorded(citation, user)
+        _recorded(citation, user, now)
         if (citation.source_id, citation.quote) in already_cited:
             citation.delete()
         else:
             citation.incident = kept
             citation.save()
-    IncidentRelation.objects.get_or_create(
-        from_incident=duplicate, to_incident=kept, kind=RelationKind.SAME_EVENT_AS
-    )
+    link = {"from_incident": duplicate, "to_incident": kept, "kind": RelationKind.SAME_EVENT_AS}
+    if not IncidentRelation.objects.filter(**link).exists():
+        relation = IncidentRelation(**link)
+        _recorded(relation, user, now)
+        relation.save()
     # Records merged into the duplicate earlier now point at the record that is kept.
     for earlier in Incident.objects.filter(duplicate_of=duplicate):
         earlier.duplicate_of = kept
         earlier.updated_by = user
-        _recorded(earlier, user)
+        _recorded(earlier, user, now)
         earlier.save()
 
     reason = f"Same event as {kept.public_id}."
@@ -81,18 +89,20 @@ def merge(duplicate: Incident, kept: Incident, *, user, note: str = "") -> Incid
     duplicate.retraction_reason = f"{reason} {note.strip()}".strip()
     duplicate.duplicate_of = kept
     duplicate.updated_by = user
-    _recorded(duplicate, user, f"Merged into {kept.public_id}")
+    _recorded(duplicate, user, now, f"Merged into {kept.public_id}")
     duplicate.save()
 
     # The kept record changed too (it gained citations): a new version that sync clients see.
     kept.updated_by = user
-    _recorded(kept, user, f"{duplicate.public_id} merged into this record")
+    _recorded(kept, user, now, f"{duplicate.public_id} merged into this record")
     kept.save()
     return kept
 
 
-def _recorded(record: Model, user, reason: str = "") -> None:
-    """Who makes `record`'s next save, and why, as its history entry (simple_history) says."""
+def _recorded(record: Model, user, date: dt.datetime, reason: str = "") -> None:
+    """Who makes `record`'s next save (or deletion), when, and why, as its history entry
+    (simple_history) says."""
     record.__dict__["_history_user"] = user
+    record.__dict__["_history_date"] = date
     if reason:
         record.__dict__["_change_reason"] = reason

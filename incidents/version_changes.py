@@ -15,6 +15,9 @@ from typing import Any
 BOOKKEEPING_FIELDS = ["version", "updated_at", "updated_by"]
 # The editors' comments to authors: part of the workflow, shown to analysts and editors only.
 EDITORIAL_FIELDS = ["review_note"]
+# What the public is never shown of a version: those comments, and the account that created the
+# record (the public sees the role of each change instead).
+STAFF_ONLY_FIELDS = [*EDITORIAL_FIELDS, "created_by"]
 
 
 def with_changes(records: list, older: Any | None, *, hidden: Iterable[str] = ()) -> list:

@@ -4,9 +4,10 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
 from django.db.models import F, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -15,6 +16,7 @@ from incidents import citation_formats
 from incidents.models import Actor, Citation, Incident, IncidentActor, IncidentRelation, Source
 from incidents.querysets import IncidentQuerySet
 from incidents.taxonomy import DatePrecision, RelationKind
+from incidents.versions import IncidentVersion, find_version, with_rows
 
 LATEST_COUNT = 20
 
@@ -93,6 +95,33 @@ def public_record(queryset: IncidentQuerySet) -> Callable:
     return decorator
 
 
+def public_version(queryset: IncidentQuerySet, *, rows: bool = False) -> Callable:
+    """Call the view with the version the URL names (`number`) of the public incident it
+    names, looked up in `queryset`; with the version's rows as they were, when `rows`.
+
+    A version that was a draft or in review does not exist for the public (404), even when
+    the record is public now. A merged duplicate's versions are answered, not redirected: each
+    stays citable, and its page says where the record went.
+    """
+
+    def decorator(view: Callable[[HttpRequest, IncidentVersion], HttpResponse]) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, public_id: str, number: int) -> HttpResponse:
+            current = get_object_or_404(
+                queryset.public().select_related("duplicate_of"), public_id=public_id
+            )
+            version = find_version(current, number, public_only=True)
+            if version is None:
+                raise Http404(f"{public_id} has no public version {number}.")
+            if rows:
+                with_rows(version, linkable=Incident.objects.public())
+            return view(request, version)
+
+        return wrapper
+
+    return decorator
+
+
 def home(request: HttpRequest) -> HttpResponse:
     """The front page: what Tessera is and the latest published incidents."""
     latest = Incident.objects.published().with_list_columns()[:LATEST_COUNT]
@@ -102,19 +131,49 @@ def home(request: HttpRequest) -> HttpResponse:
 @public_record(PAGE_QUERYSET)
 def incident_page(request: HttpRequest, incident: Incident) -> HttpResponse:
     """The permalink of a published (or retracted) incident: its record in plain language."""
-    context = {
+    return render(request, "pages/incident.html", page_context(incident))
+
+
+@public_version(PAGE_QUERYSET, rows=True)
+def incident_version_page(request: HttpRequest, version: IncidentVersion) -> HttpResponse:
+    """One version of the record, as it was: the address its citations give."""
+    context = {**page_context(version.record), "version": version}
+    return render(request, "pages/incident.html", context)
+
+
+def page_context(incident: Incident) -> dict[str, Any]:
+    return {
         "incident": incident,
         "date_precision": DATE_PRECISION_PHRASES[incident.date_precision],
         "cited_sources": [cited_source(citation) for citation in incident.citations.all()],
         "related": related_incidents(incident),
         "permalink": citation_formats.permalink(incident),
+        "version_url": citation_formats.version_url(incident),
         "citation": citation_formats.citation_text(incident, timezone.localdate()),
     }
-    return render(request, "pages/incident.html", context)
 
 
 @public_record(Incident.objects.all())
 def incident_bibtex(request: HttpRequest, incident: Incident) -> HttpResponse:
+    return _bibtex(incident)
+
+
+@public_version(Incident.objects.all())
+def incident_version_bibtex(request: HttpRequest, version: IncidentVersion) -> HttpResponse:
+    return _bibtex(version.record)
+
+
+@public_record(Incident.objects.all())
+def incident_csl_json(request: HttpRequest, incident: Incident) -> HttpResponse:
+    return _csl_json(incident)
+
+
+@public_version(Incident.objects.all())
+def incident_version_csl_json(request: HttpRequest, version: IncidentVersion) -> HttpResponse:
+    return _csl_json(version.record)
+
+
+def _bibtex(incident: Incident) -> HttpResponse:
     return _download(
         citation_formats.bibtex(incident, timezone.localdate()),
         content_type="application/x-bibtex; charset=utf-8",
@@ -122,8 +181,7 @@ def incident_bibtex(request: HttpRequest, incident: Incident) -> HttpResponse:
     )
 
 
-@public_record(Incident.objects.all())
-def incident_csl_json(request: HttpRequest, incident: Incident) -> HttpResponse:
+def _csl_json(incident: Incident) -> HttpResponse:
     # A CSL-JSON file is a list of items, which is what Zotero and Pandoc import.
     items = [citation_formats.csl_json(incident, timezone.localdate())]
     return _download(

@@ -45,13 +45,15 @@ def test_permalink_is_built_on_the_configured_base_url(incident, client):
     assert f'href="{expected}"' in page
 
 
-def test_citation_names_project_title_id_version_permalink_and_access_date(incident):
-    version = timezone.localdate(incident.updated_at)
+def test_citation_names_the_version_its_time_and_links_the_versions_page(incident):
+    incident.summary = "Corrected."
+    incident.save()
+    saved = incident.updated_at.astimezone(dt.UTC)
 
     assert citation_formats.citation_text(incident, ACCESSED) == (
         f"Tessera Test. “Five rockets land near Ain al-Asad air base.” {incident.public_id}, "
-        f"version of {version:%Y-%m-%d}. "
-        f"https://tessera.example.org/incidents/{incident.public_id}/ (accessed 2026-11-27)."
+        f"version 2 of {saved:%Y-%m-%d %H:%M:%S} UTC. "
+        f"https://tessera.example.org/incidents/{incident.public_id}/v/2/ (accessed 2026-11-27)."
     )
 
 
@@ -85,9 +87,12 @@ def test_bibtex_download_names_the_record(client, seeded, today_is_access_date):
     assert entry["title"] == "{Eight rounds of indirect fire hit Green Village base}"
     assert entry["author"] == "{Tessera}"
     assert entry["number"] == incident.public_id
-    assert entry["url"] == f"http://127.0.0.1:8000/incidents/{incident.public_id}/"
+    assert entry["url"] == f"http://testserver/incidents/{incident.public_id}/v/1/"
     assert entry["urldate"] == "2026-11-27"
     assert entry["date"] == f"{timezone.localdate(incident.updated_at):%Y-%m-%d}"
+    assert entry["version"] == "1"
+    saved = f"{incident.updated_at.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S} UTC"
+    assert entry["note"] == f"Version 1 of {saved}, accessed 2026-11-27"
 
 
 def test_bibtex_escapes_what_latex_would_read_as_markup(db):
@@ -130,7 +135,8 @@ def test_csl_json_download_is_one_item_describing_the_record(client, seeded, tod
         "version": str(incident.version),
         "issued": {"date-parts": [[version.year, version.month, version.day]]},
         "accessed": {"date-parts": [[2026, 11, 27]]},
-        "URL": f"http://127.0.0.1:8000/incidents/{incident.public_id}/",
+        "URL": f"http://testserver/incidents/{incident.public_id}/v/1/",
+        "note": f"Version 1 of {incident.updated_at.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S} UTC",
     }
 
 

@@ -61,7 +61,7 @@ def test_permalink_page_offers_the_citation_and_its_downloads(client, seeded):
     assert "Cite this record" in page
     assert (
         "Tessera. “Eight rounds of indirect fire hit Green Village base.” SYR-2022-00001, "
-        "version of "
+        "version 1 of "
     ) in page
     assert 'href="/incidents/SYR-2022-00001/cite.bib"' in page
     assert 'href="/incidents/SYR-2022-00001/cite.json"' in page
@@ -92,7 +92,7 @@ def test_permalink_page_tells_the_whole_record_in_plain_language(client, seeded)
         "Track Persia, republishing Al Arabiya (5 January 2022); "
         "claim by US-led Coalition (CJTF-OIR).",
         f"{incident.updated_at:%-d %B %Y}",
-        f"(version {incident.version})",
+        f"{incident.version}, saved ",
     ]:
         assert text in page
 

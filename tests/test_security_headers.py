@@ -166,6 +166,7 @@ def test_pages_load_in_a_browser_without_a_policy_violation(admin_session, brows
     cookie = admin_session
     assert violations_on(browser, f"{live_server.url}/") == []
     assert violations_on(browser, f"{live_server.url}/incidents/SYR-2022-00001/") == []
+    assert violations_on(browser, f"{live_server.url}/incidents/SYR-2022-00001/v/1/") == []
     assert violations_on(browser, f"{live_server.url}/api/v1/docs/") == []
     for admin_page in ["/admin/", "/admin/incidents/incident/", "/admin/incidents/incident/add/"]:
         assert violations_on(browser, f"{live_server.url}{admin_page}", [cookie]) == []

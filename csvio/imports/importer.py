@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 
 from django.db import transaction
 
+from accounts.roles import IMPORT
 from core.history_writes import BulkHistory
 from csvio.imports import derived
 from csvio.imports.dedup import Repeats, Seen
@@ -70,7 +71,7 @@ def import_incidents(
         return report
 
     what = f"{file_name} ({preset.name} layout)" if file_name else f"a {preset.name} CSV file"
-    history = BulkHistory(user=user, reason=f"Imported from {what}")
+    history = BulkHistory(user=user, reason=f"Imported from {what}", role=IMPORT)
     seen = None
     try:
         with transaction.atomic(), derived.deferred_refreshes():

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 
-from django.conf import settings
 from django.db.models import DateField
 
 from core.models import field_of
@@ -43,6 +42,7 @@ from csvio.sql_cells import (
     timestamp,
 )
 from geo.models import Location
+from incidents import citation_formats
 from incidents.models import Citation, Incident, IncidentActor, IncidentRelation, Source, Tag
 from incidents.taxonomy import ActorRole, Attribution, RelationKind, Side
 
@@ -54,8 +54,14 @@ ACTOR_LINE = re.compile(r"^(?P<name>.+) \((?P<role>[^,()]+), (?P<attribution>[^,
                         r"(?:, side (?P<side>[AB]))?\)$")  # fmt: skip
 
 
-def permalink(incident: Incident) -> str:
-    return f"{settings.TESSERA_BASE_URL}/incidents/{incident.public_id}/"
+# Stands for each row's public id in the permalink the SQL writes around it.
+PUBLIC_ID_PLACEHOLDER = "PUBLIC-ID"
+
+
+def permalink_sql(query: CellQuery) -> str:
+    """citation_formats.permalink() in SQL: the same URL with the row's public id."""
+    before, after = citation_formats.page_url(PUBLIC_ID_PLACEHOLDER).split(PUBLIC_ID_PLACEHOLDER)
+    return text(f"{query.literal(before)} || i.public_id || {query.literal(after)}")
 
 
 # -- what the columns' SQL reads beside the incident row ---------------------------------
@@ -318,13 +324,7 @@ SUPPORTS_SQL = (
 
 COLUMNS = [
     Column("public_id", lambda i: i.public_id, _set_public_id, sql=lambda q: text("i.public_id")),
-    Column(
-        "permalink",
-        permalink,
-        sql=lambda q: text(
-            f"{q.literal(settings.TESSERA_BASE_URL)} || '/incidents/' || i.public_id || '/'"
-        ),
-    ),
+    Column("permalink", citation_formats.permalink, sql=permalink_sql),
     _field("title"),
     _field("summary"),
     _field("date_start", read_date),

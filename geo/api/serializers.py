@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from core.api import BriefRelatedField, LinesField, ModelValidationMixin
+from core.api import BriefRelatedField, LinesField, ModelValidationMixin, SelfLinkField
 from geo.models import Location
 
 
 class LocationBriefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="location-detail")
+    url = SelfLinkField(view_name="location-detail")
 
     class Meta:
         model = Location
@@ -15,7 +15,7 @@ class LocationBriefSerializer(serializers.ModelSerializer):
 
 
 class LocationSerializer(ModelValidationMixin, serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="location-detail")
+    url = SelfLinkField(view_name="location-detail")
     alternate_names = LinesField(required=False)
     # The serializer's metaclass moves declared fields out of the class (Field.parent stays).
     parent = BriefRelatedField(  # type: ignore[assignment]

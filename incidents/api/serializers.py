@@ -9,7 +9,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from simple_history.utils import bulk_create_with_history
 
-from core.api import BriefRelatedField, KeyRelatedField, LinesField, ModelValidationMixin
+from accounts.roles import ANALYST, EDITOR, IMPORT, RESEARCHER, role_of
+from core.api import (
+    BriefRelatedField,
+    KeyRelatedField,
+    LinesField,
+    ModelValidationMixin,
+    SelfLinkField,
+)
 from csvio.layouts import PRESETS
 from csvio.layouts.base import Preset
 from csvio.layouts.native import NATIVE
@@ -32,7 +39,7 @@ from incidents.workflow import sees_every_status, transition_errors
 
 
 class ActorBriefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="actor-detail")
+    url = SelfLinkField(view_name="actor-detail")
 
     class Meta:
         model = Actor
@@ -40,7 +47,7 @@ class ActorBriefSerializer(serializers.ModelSerializer):
 
 
 class ActorSerializer(ModelValidationMixin, serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="actor-detail")
+    url = SelfLinkField(view_name="actor-detail")
     aliases = LinesField(required=False)
     # A declared field: the serializer's metaclass takes it out of the class attributes, so it
     # does not hide Field.parent (which the stubs cannot tell).
@@ -70,7 +77,7 @@ class ActorSerializer(ModelValidationMixin, serializers.ModelSerializer):
 
 
 class SourceBriefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="source-detail")
+    url = SelfLinkField(view_name="source-detail")
 
     class Meta:
         model = Source
@@ -78,7 +85,7 @@ class SourceBriefSerializer(serializers.ModelSerializer):
 
 
 class SourceSerializer(ModelValidationMixin, serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="source-detail")
+    url = SelfLinkField(view_name="source-detail")
     republished_from = BriefRelatedField(
         SourceBriefSerializer, queryset=Source.objects.all(), allow_null=True, required=False
     )
@@ -113,9 +120,7 @@ class SourceSerializer(ModelValidationMixin, serializers.ModelSerializer):
 
 
 class IncidentBriefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="incident-detail", lookup_field="public_id"
-    )
+    url = SelfLinkField(view_name="incident-detail", lookup_field="public_id")
 
     class Meta:
         model = Incident
@@ -163,9 +168,7 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer[Incid
     # instance's declared type here and the override ignores below.
     instance: Incident | None
 
-    url = serializers.HyperlinkedIdentityField(
-        view_name="incident-detail", lookup_field="public_id"
-    )
+    url = SelfLinkField(view_name="incident-detail", lookup_field="public_id")
     location = BriefRelatedField(LocationBriefSerializer, queryset=Location.objects.all())
     origin_location = BriefRelatedField(
         LocationBriefSerializer, queryset=Location.objects.all(), allow_null=True, required=False
@@ -339,12 +342,15 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer[Incid
     @staticmethod
     def _write_related(incident: Incident, related: dict[str, Any], user) -> None:
         """Replace the actors, citations and tags that the request gave, with their history."""
+        # Bulk writes send no pre_create_historical_record: they name the role themselves.
+        role = {"history_role": role_of(user)}
         if "participants" in related:
             incident.participants.all().delete()
             bulk_create_with_history(
                 [IncidentActor(incident=incident, **row) for row in related["participants"]],
                 IncidentActor,
                 default_user=user,
+                custom_historical_attrs=role,
             )
         if "citations" in related:
             incident.citations.all().delete()
@@ -352,6 +358,7 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer[Incid
                 [Citation(incident=incident, **row) for row in related["citations"]],
                 Citation,
                 default_user=user,
+                custom_historical_attrs=role,
             )
         if "tags" in related:
             incident.tags.set([Tag.objects.get_or_create(name=name)[0] for name in related["tags"]])
@@ -364,20 +371,49 @@ class HistoryChangeSerializer(serializers.Serializer):
 
 
 class HistoryEntrySerializer(serializers.Serializer):
-    """One version of an incident: who saved it, when, and what changed from the one before."""
+    """One version of an incident: when it was saved, in which role, and what changed from the
+    one before.
+
+    The public is told the role that made a change, never the account: people who record
+    conflict events can be at risk once identifiable, and account names tell an attacker
+    whom to target. Analysts and editors see the account too (StaffHistoryEntrySerializer).
+    """
 
     version = serializers.IntegerField()
     date = serializers.DateTimeField(source="history_date")
-    user = serializers.CharField(source="history_user.username", default=None)
+    role = serializers.ChoiceField(
+        source="history_role",
+        choices=[EDITOR, ANALYST, RESEARCHER, IMPORT],
+        allow_null=True,
+        help_text="The role the change was made in, or `import`; null when not known.",
+    )
     change = serializers.SerializerMethodField()
-    reason = serializers.CharField(source="history_change_reason", default=None)
+    reason = serializers.SerializerMethodField()
     status = serializers.CharField()
     changes = HistoryChangeSerializer(many=True, source="field_changes")
 
     CHANGE_NAMES = {"+": "created", "~": "changed", "-": "deleted"}
 
+    def to_representation(self, record) -> dict[str, Any]:
+        data = super().to_representation(record)
+        data["role"] = data["role"] or None
+        return data
+
     def get_change(self, record) -> str:
         return self.CHANGE_NAMES[record.history_type]
+
+    def get_reason(self, record) -> str | None:
+        # An import's reason names the file, as whoever imported it named it.
+        if record.history_role == IMPORT:
+            return None
+        return record.history_change_reason
+
+
+class StaffHistoryEntrySerializer(HistoryEntrySerializer):
+    """A version as analysts and editors see it: with the account that saved it."""
+
+    user = serializers.CharField(source="history_user.username", default=None)
+    reason = serializers.CharField(source="history_change_reason", default=None)  # type: ignore[assignment]
 
 
 class ExportOptions(serializers.Serializer):

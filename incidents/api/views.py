@@ -13,8 +13,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.pagination import CursorPagination
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,7 +28,9 @@ from core.api import (
     StrictQueryParameters,
     require_if_match,
 )
+from core.pagination import SiteCursorPagination
 from core.renderers import STREAMED_FORMATS, CSVRenderer, GeoJSONRenderer
+from core.site_urls import absolute_url
 from csvio.export import streamed_incidents
 from csvio.layouts import PRESETS
 from incidents.api.serializers import (
@@ -41,7 +42,9 @@ from incidents.api.serializers import (
     MergeSerializer,
     SourceBriefSerializer,
     SourceSerializer,
+    StaffHistoryEntrySerializer,
 )
+from incidents.api.versions import VERSION, VERSION_PARAMETER, VersionQuery, version_data
 from incidents.filters import (
     DEFAULT_STATUS,
     IncidentFilterSet,
@@ -51,7 +54,8 @@ from incidents.filters import (
 from incidents.merging import merge
 from incidents.models import Actor, Incident, Source
 from incidents.taxonomy import PUBLIC_STATUSES, Status
-from incidents.version_changes import EDITORIAL_FIELDS, with_changes
+from incidents.version_changes import STAFF_ONLY_FIELDS, with_changes
+from incidents.versions import find_version, with_rows
 from incidents.workflow import is_editor, sees_every_status
 
 # Writes that change a record the client has read: they must name its version (If-Match).
@@ -102,7 +106,7 @@ def last_change(incident: Incident) -> str:
     return f"version {incident.version}, saved{who} at {incident.updated_at:%Y-%m-%d %H:%M:%S} UTC"
 
 
-class HistoryPagination(CursorPagination):
+class HistoryPagination(SiteCursorPagination):
     ordering = "-history_id"
     page_size = 50
     page_size_query_param = "page_size"
@@ -136,7 +140,7 @@ class IncidentFilterBackend(DjangoFilterBackend):
 
 @extend_schema_view(
     list=extend_schema(parameters=QUERY_PARAMETERS["list"]),
-    retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *LAYOUT_PARAMETERS]),
+    retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *LAYOUT_PARAMETERS, VERSION_PARAMETER]),
     update=extend_schema(parameters=[IF_MATCH]),
     partial_update=extend_schema(parameters=[IF_MATCH]),
     destroy=extend_schema(parameters=[IF_MATCH]),
@@ -199,6 +203,8 @@ class IncidentViewSet(StrictQueryParameters, viewsets.ModelViewSet):
 
     def retrieve(self, request: Request, *args, **kwargs):
         incident = self.get_object()
+        if VERSION in request.query_params:
+            return self.version_of(incident, VersionQuery.number_in(request.query_params))
         if incident.duplicate_of is not None:
             return self.redirect_to(incident.duplicate_of, request)
         if self.streams():
@@ -206,12 +212,25 @@ class IncidentViewSet(StrictQueryParameters, viewsets.ModelViewSet):
             return self.exported(request.accepted_renderer.format, single)
         return self.versioned(Response(self.get_serializer(incident).data), incident)
 
+    def version_of(self, incident: Incident, number: int) -> Response:
+        """The incident as it was at version `number`; a merged record's too, since each
+        version stays citable."""
+        if self.streams():
+            raise ValidationError({VERSION: ["A version is answered in JSON: leave out format."]})
+        user = self.request.user
+        version = find_version(incident, number, public_only=not sees_every_status(user))
+        if version is None:
+            raise NotFound(f"{incident.public_id} has no version {number} that you may read.")
+        with_rows(version, linkable=Incident.objects.visible_to(user))
+        data = version_data(self.get_serializer(version.record).data, version)
+        return self.versioned(Response(data), version.record)
+
     @staticmethod
     def redirect_to(kept: Incident, request: Request) -> Response:
         """A merged duplicate answers with the record it was merged into."""
         path = reverse("incident-detail", kwargs={"public_id": kept.public_id})
         query = request.META.get("QUERY_STRING")
-        location = request.build_absolute_uri(f"{path}?{query}" if query else path)
+        location = absolute_url(f"{path}?{query}" if query else path)
         return Response(status=status.HTTP_301_MOVED_PERMANENTLY, headers={"Location": location})
 
     @staticmethod
@@ -271,7 +290,8 @@ class IncidentViewSet(StrictQueryParameters, viewsets.ModelViewSet):
     @extend_schema(responses=HistoryEntrySerializer(many=True))
     @action(detail=True, pagination_class=HistoryPagination, filter_backends=[])
     def history(self, request: Request, public_id: str | None = None):
-        """Every version of the incident, newest first: who saved it, when, what changed."""
+        """Every version of the incident, newest first: when it was saved, in which role (and,
+        for analysts and editors, by whom), what changed."""
         incident = self.get_object()
         versions = incident.history.select_related("history_user").order_by("-history_id")
         staff = sees_every_status(request.user)
@@ -282,8 +302,9 @@ class IncidentViewSet(StrictQueryParameters, viewsets.ModelViewSet):
         page = self.paginate_queryset(versions)
         assert page is not None  # the action always pages (HistoryPagination)
         older = versions.filter(history_id__lt=page[-1].history_id).first() if page else None
-        hidden = () if staff else EDITORIAL_FIELDS
-        entries = HistoryEntrySerializer(with_changes(page, older, hidden=hidden), many=True)
+        hidden = () if staff else STAFF_ONLY_FIELDS
+        entry_serializer = StaffHistoryEntrySerializer if staff else HistoryEntrySerializer
+        entries = entry_serializer(with_changes(page, older, hidden=hidden), many=True)
         return self.get_paginated_response(entries.data)
 
     @extend_schema(request=MergeSerializer, responses=IncidentSerializer)

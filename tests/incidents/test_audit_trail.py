@@ -112,7 +112,7 @@ def test_history_api_lists_versions_newest_first_with_their_changes(editor):
 
     assert response.status_code == 200
     newest, oldest = response.json()["results"]
-    assert (newest["version"], newest["change"], newest["user"]) == (2, "changed", editor.username)
+    assert (newest["version"], newest["change"], newest["role"]) == (2, "changed", "editor")
     assert sorted(newest["changes"], key=lambda c: c["field"]) == [
         {"field": "fatalities_best", "old": None, "new": 0},
         {"field": "title", "old": "Rockets", "new": "Eight rounds"},

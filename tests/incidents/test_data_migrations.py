@@ -16,6 +16,7 @@ from tests.factories import (
     IncidentFactory,
     LocationFactory,
     SourceFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +61,25 @@ def test_keys_and_counts_of_migration_0008_are_the_ones_the_app_writes():
     assert dict(Source.objects.values_list("pk", "independence_key")) == keys
     assert dict(Incident.objects.values_list("pk", "independent_sources")) == counts
     assert counts[incident.pk] == 3
+
+
+def test_migration_0011_gives_earlier_entries_their_authors_role_or_import():
+    analyst = UserFactory(role="analyst")
+    editor = UserFactory(role="editor")
+    superuser = UserFactory(is_superuser=True)
+    incident = IncidentFactory()  # written by no one
+    for author, reason in [
+        (analyst, ""),
+        (editor, ""),
+        (superuser, ""),
+        (editor, "Imported from a.csv"),
+    ]:
+        incident._history_user = author
+        incident._change_reason = reason
+        incident.save()
+    Incident.history.update(history_role="")
+
+    migration("0011_history_role").fill_roles(apps, None)
+
+    roles = Incident.history.order_by("history_id").values_list("history_role", flat=True)
+    assert list(roles) == ["", "analyst", "editor", "editor", "import"]
