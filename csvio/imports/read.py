@@ -132,7 +132,7 @@ def read_row(
     imported = ImportedIncident(row=number)
     problems = []
     for column in preset.columns:
-        text = cell_text(row, column.name)
+        text = cell_text(row, column.name, trimmed=not column.keeps_spaces)
         if "\x00" in text:  # no database stores it in text, and no one types it
             problems.append(Problem(number, column.name, "Holds a NUL character."))
             continue
@@ -143,11 +143,13 @@ def read_row(
     return imported, problems
 
 
-def cell_text(row: Mapping[str, str | None], name: str) -> str:
-    """A cell as a column reads it: without surrounding spaces or the export's formula
-    protection (a leading ')."""
-    # Spaces only: a cell of several lines may begin with an empty line (an empty value).
-    text = (row.get(name) or "").strip(" \t")
+def cell_text(row: Mapping[str, str | None], name: str, *, trimmed: bool = True) -> str:
+    """A cell as a column reads it: without surrounding spaces (unless not `trimmed`) or the
+    export's formula protection (a leading ')."""
+    text = row.get(name) or ""
+    if trimmed:
+        # Spaces only: a cell of several lines may begin with an empty line (an empty value).
+        text = text.strip(" \t")
     if text.startswith("'") and text[1:2] and text[1] in FORMULA_PREFIXES:
         return text[1:]
     return text

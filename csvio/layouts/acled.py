@@ -15,8 +15,11 @@ from csvio.layouts.acled_actors import (
     CIVILIAN_TARGETING,
     INTERACTION,
     associated_actors_column,
+    attribution_tags,
+    attribution_tags_sql,
     inter_column,
     main_actor_column,
+    read_attribution_tags,
 )
 from csvio.layouts.acled_codes import (
     DATASET,
@@ -184,11 +187,19 @@ def _read_fatalities(imported: ImportedIncident, text: str) -> None:
 
 
 def _tags(incident: Incident) -> str:
-    return SEPARATOR.join(tag.name for tag in related(incident, "tags"))
+    """The incident's tags, then the attributions ACLED has no column for (acled_actors)."""
+    tags = [tag.name for tag in related(incident, "tags")]
+    return SEPARATOR.join([*tags, *attribution_tags(incident)])
+
+
+def _tags_cell_sql(query: CellQuery) -> str:
+    attributions = attribution_tags_sql(query)
+    return text(f"concat_ws({query.literal(SEPARATOR)}, {query.join(TAGS)}.tags, {attributions})")
 
 
 def _read_tags(imported: ImportedIncident, text: str) -> None:
-    imported.tags = split(text)
+    # The actor columns come before tags: their attributions are among the tags.
+    imported.tags = read_attribution_tags(imported, split(text))
     too_long = [tag for tag in imported.tags if len(tag) > 100]
     if too_long:
         raise CellError(f"A tag is at most 100 characters: “{too_long[0][:40]}…”.")
@@ -338,7 +349,7 @@ COLUMNS = [
         _read_tags,
         field="tags",
         optional=True,
-        sql=lambda q: text(f"{q.join(TAGS)}.tags"),
+        sql=_tags_cell_sql,
     ),
     Column(
         "timestamp",

@@ -1,6 +1,6 @@
-"""Who fills ACLED's actor1 and actor2 (the sides of an event), their inter codes and the
-interaction code: written from an incident's actors in Python and in SQL, read back into
-the actors of an imported row.
+"""Who fills ACLED's actor1 and actor2 (the sides of an event), their inter codes, the
+interaction code and the attributions ACLED has no column for: written from an incident's
+actors in Python and in SQL, read back into the actors of an imported row.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from csvio.layouts.cells import fold
 from csvio.layouts.sql import CellQuery, Join
 from csvio.sql_cells import text
 from incidents.models import Actor, Incident, IncidentActor
-from incidents.taxonomy import ActorRole, ActorType
+from incidents.taxonomy import ActorRole, ActorType, Attribution
 
 # Who fills actor1 (side 1) and actor2 (side 2): the first role in the list that has actors.
 # Parties (the sides of a clash, as UCDP records them) stand in when nobody is coded as
@@ -47,13 +47,21 @@ def _on_side(row: IncidentActor, role: str, side: str) -> bool:
     return not side or (row.side == "B") == (side == "B")
 
 
-def side_actors(incident: Incident, number: int) -> list[Actor]:
+def side_rows(incident: Incident, number: int) -> list[IncidentActor]:
+    """The actors on side `number`, each once, in the order they were recorded."""
     rows = _participants(incident)
     for role, side in _sides(incident.sub_event_type)[number]:
-        actors = [row.actor for row in rows if _on_side(row, role, side)]
-        if actors:
-            return list(dict.fromkeys(actors))
+        on_side: dict[int, IncidentActor] = {}
+        for row in rows:
+            if _on_side(row, role, side):
+                on_side.setdefault(row.actor_id, row)
+        if on_side:
+            return list(on_side.values())
     return []
+
+
+def side_actors(incident: Incident, number: int) -> list[Actor]:
+    return [row.actor for row in side_rows(incident, number)]
 
 
 def _main_actor(number: int) -> Callable[[Incident], str]:
@@ -91,6 +99,38 @@ def civilian_targeting(incident: Incident) -> str:
     if any(actor.actor_type == ActorType.CIVILIANS for actor in targets):
         return "Civilian targeting"
     return ""
+
+
+# ACLED has no column for how sure an attribution is. Each actor of the row whose
+# attribution is not confirmed is written as a tag "<attribution>: <name>", in the
+# "key: value" form of ACLED's own tags ("women targeted: girls"), and read back from it.
+QUALIFIED_ATTRIBUTIONS = frozenset(Attribution.values) - {Attribution.CONFIRMED}
+
+
+def attribution_tags(incident: Incident) -> list[str]:
+    """ "suspected: <name>" (claimed, alleged) for each actor of either side not confirmed,
+    once, in the sides' order."""
+    tags = (
+        f"{row.attribution}: {row.actor.name}"
+        for number in (1, 2)
+        for row in side_rows(incident, number)
+        if row.attribution != Attribution.CONFIRMED
+    )
+    return list(dict.fromkeys(tags))
+
+
+def read_attribution_tags(imported: ImportedIncident, tags: list[str]) -> list[str]:
+    """Gives the row's actors the attributions its tags name; returns the other tags."""
+    others = []
+    for tag in tags:
+        attribution, separator, name = tag.partition(": ")
+        named = [spec for spec in imported.actors if spec.name == name]
+        if separator and attribution in QUALIFIED_ATTRIBUTIONS and named:
+            for spec in named:
+                spec.attribution = attribution
+        else:
+            others.append(tag)
+    return others
 
 
 def _import_role(imported: ImportedIncident, number: int) -> str:
@@ -178,7 +218,11 @@ def _sides_sql(query: CellQuery) -> str:
         choices += [
             f"{_side_choice(number, index, query)} AS {name}" for index, name in enumerate(names)
         ]
-        for field, alias in (("name", "names"), ("actor_type", "types")):
+        for field, alias in (
+            ("name", "names"),
+            ("actor_type", "types"),
+            ("attribution", "attributions"),
+        ):
             first_found = ", ".join(
                 f"array_agg(v.{field}) FILTER (WHERE v.{name})" for name in names
             )
@@ -189,16 +233,45 @@ def _sides_sql(query: CellQuery) -> str:
     )
     actor_table = IncidentActor._meta.get_field("actor").related_model._meta.db_table
     return (
-        f"LEFT JOIN LATERAL (SELECT {', '.join(arrays)}, bool_or(v.civilians) AS civilians "
-        f"FROM (SELECT ac.name, ac.actor_type, {civilians} AS civilians, {', '.join(choices)} "
+        f"LEFT JOIN LATERAL (SELECT {', '.join(arrays)}, bool_or(v.civilians) AS civilians, "
+        f"bool_or(v.attribution <> {query.literal(str(Attribution.CONFIRMED))}) AS qualified "
+        f"FROM (SELECT ac.name, ac.actor_type, p.attribution, {civilians} AS civilians, "
+        f"{', '.join(choices)} "
         f"FROM {IncidentActor._meta.db_table} AS p JOIN {actor_table} AS ac ON ac.id = p.actor_id "
         "WHERE p.incident_id = i.id ORDER BY p.id) AS v) AS a ON true"
     )
 
 
-# names1, types1, names2, types2: each side's actors (side_actors); civilians: whether a
-# target is civilians.
+# names1, types1, attributions1 and the same for side 2: each side's actors (side_rows);
+# civilians: whether a target is civilians; qualified: whether an attribution is not confirmed.
 SIDE_ACTORS = Join("a", _sides_sql)
+
+
+def _attribution_tags_sql(query: CellQuery) -> str:
+    """A lateral subquery (once per incident, though its cell reads it more than once):
+    attribution_tags, each actor of either side not confirmed, once, in the sides' order."""
+    sides = query.join(SIDE_ACTORS)
+    names = f"{sides}.names1 || {sides}.names2"
+    attributions = f"{sides}.attributions1 || {sides}.attributions2"
+    tagged = (
+        "SELECT u.attribution || ': ' || u.name AS tag, u.n "
+        f"FROM unnest({names}, {attributions}) WITH ORDINALITY AS u(name, attribution, n) "
+        f"WHERE u.attribution <> {query.literal(str(Attribution.CONFIRMED))}"
+    )
+    # Most incidents have none to write: their tags need no subquery.
+    tags = (
+        f"CASE WHEN {sides}.qualified THEN array_to_string(ARRAY(SELECT x.tag FROM ({tagged}) "
+        f"AS x GROUP BY x.tag ORDER BY min(x.n)), {query.literal(SEPARATOR)}) END"
+    )
+    return f"LEFT JOIN LATERAL (SELECT {tags} AS tags) AS at ON true"
+
+
+# tags: attribution_tags joined with "; ", NULL when there are none.
+ATTRIBUTION_TAGS = Join("at", _attribution_tags_sql, needs=(SIDE_ACTORS,))
+
+
+def attribution_tags_sql(query: CellQuery) -> str:
+    return f"{query.join(ATTRIBUTION_TAGS)}.tags"
 
 
 def _interaction_sql(query: CellQuery) -> str:

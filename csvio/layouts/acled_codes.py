@@ -1,5 +1,5 @@
 """ACLED's vocabularies and code tables: precision codes, actor types, regions, country
-names and numbers, and how its cells list several names.
+and admin-1 names, country numbers, and how its cells list several names.
 
 Read by the ACLED layout's columns (csvio.layouts.acled) in Python and written into their SQL.
 """
@@ -10,7 +10,8 @@ from functools import cache
 
 import pycountry
 
-from csvio.layouts.cells import fold
+from csvio.layouts.cells import ascii_folded, fold
+from geo import gazetteer
 from incidents.taxonomy import DatePrecision, GeoPrecision
 
 DATASET = "acled"
@@ -90,6 +91,20 @@ COUNTRY_NAMES = {
 }
 COUNTRY_CODES = {fold(name): code for code, name in COUNTRY_NAMES.items()}
 
+# Where ACLED's admin-1 name is not ISO 3166-2's name in ASCII, by ISO 3166-2 code: ACLED
+# writes English names in its own transliteration (docs/csv/acled.md lists the sources).
+ADMIN1_NAMES = {
+    "SY-DI": "Damascus",
+    "SY-DY": "Deir ez Zor",
+    "SY-HA": "Al Hasakeh",
+    "SY-HI": "Homs",
+    "SY-HL": "Aleppo",
+    "SY-HM": "Hama",
+    "SY-LA": "Lattakia",
+    "SY-RA": "Ar Raqqa",
+    "SY-RD": "Rural Damascus",
+}
+
 
 @cache
 def country_name(alpha_3: str) -> str:
@@ -103,6 +118,34 @@ def country_name(alpha_3: str) -> str:
 def country_number(alpha_3: str) -> int | None:
     country = pycountry.countries.get(alpha_3=alpha_3) if alpha_3 else None
     return int(country.numeric) if country else None
+
+
+@cache
+def admin1_name(code: str) -> str:
+    """ACLED's name of an ISO 3166-2 admin-1 area: its own where the table has one, else
+    ISO's name in ASCII ("Al Anbār" → "Al Anbar"); "" for no area."""
+    if not code:
+        return ""
+    return ADMIN1_NAMES.get(code) or ascii_folded(gazetteer.admin1_name(code))
+
+
+@cache
+def admin1_code(country: str, name: str) -> str:
+    """The ISO 3166-2 code of `country`'s admin-1 area called `name` in ACLED's spelling or in
+    ISO's, ignoring case and accents; "" if none is.
+
+    Remembered: a file names the same few areas over and over, and each lookup folds every
+    area name of the country.
+    """
+    wanted = fold(name)
+    if not wanted or not country:
+        return ""
+    areas = gazetteer.admin1_areas(country)
+    for names in (ADMIN1_NAMES, areas):
+        found = next((code for code in areas if fold(names.get(code, "")) == wanted), "")
+        if found:
+            return found
+    return ""
 
 
 def split(text: str) -> list[str]:

@@ -1,6 +1,10 @@
 """Where an ACLED event happened (iso, region, country, admin1–3, location, coordinates),
 and the columns Tessera keeps as an ACLED file gave them: written in Python and in SQL, read
 back into the place of an imported row.
+
+Names are written as ACLED writes them: ACLED's rows give back the names their file gave;
+for other incidents, admin-1 areas take ACLED's names (acled_codes.admin1_name) and the
+place's own names are written in ASCII.
 """
 
 from __future__ import annotations
@@ -14,14 +18,15 @@ from csvio.layouts.acled_codes import (
     COUNTRY_CODES,
     DATASET,
     REGION_OF,
+    admin1_code,
+    admin1_name,
     country_name,
     country_number,
 )
 from csvio.layouts.base import CellError, Column, ImportedIncident, PlaceSpec, ignore
-from csvio.layouts.cells import admin1_code, fold, keep, read_float
+from csvio.layouts.cells import ascii_folded, fold, keep, read_float
 from csvio.layouts.sql import LOCATION, CellQuery, Join
 from csvio.sql_cells import field_cell, not_text, text
-from geo import gazetteer
 from geo.models import Location
 from incidents.models import Incident
 
@@ -76,16 +81,41 @@ def _countries_sql(query: CellQuery) -> str:
 
 
 def _areas_sql(query: CellQuery) -> str:
-    """The gazetteer's name of each admin-1 code of a place."""
+    """ACLED's name of each admin-1 code of a place."""
     codes = sorted({admin1 for _, admin1 in query.once(_places)} | {""})
-    rows = ", ".join(
-        f"({query.literals([code, gazetteer.admin1_name(code) if code else ''])})" for code in codes
-    )
+    rows = ", ".join(f"({query.literals([code, admin1_name(code)])})" for code in codes)
     return f"LEFT JOIN (VALUES {rows}) AS r(code, name) ON r.code = l.admin1"
+
+
+# Any character outside printable ASCII (the names ascii_folded may change, and a few more).
+NOT_PRINTABLE_ASCII = "[^ -~]"
+
+
+def _ascii_names_common(query: CellQuery) -> str:
+    """ascii_folded of each place name and admin-2 name that is not plain ASCII."""
+    places = Location.objects.order_by()
+    names = {""}
+    for part in ("name", "admin2"):
+        names.update(
+            places.filter(**{f"{part}__regex": NOT_PRINTABLE_ASCII})
+            .values_list(part, flat=True)
+            .distinct()
+        )
+    rows = ", ".join(f"({query.literals([name, ascii_folded(name)])})" for name in sorted(names))
+    return f"ascii_names(name, ascii) AS (VALUES {rows})"
+
+
+def _ascii_names_sql(query: CellQuery) -> str:
+    return "\n".join(
+        f"LEFT JOIN ascii_names AS n_{part} ON n_{part}.name = l.{part}"
+        for part in ("name", "admin2")
+    )
 
 
 COUNTRIES = Join("k", _countries_sql, needs=(LOCATION,))
 AREAS = Join("r", _areas_sql, needs=(LOCATION,))
+# n_name, n_admin2: the place's name and admin-2 name in ASCII, when they are not.
+ASCII_NAMES = Join("n", _ascii_names_sql, needs=(LOCATION,), common=_ascii_names_common)
 
 
 # -- reading and writing the place ----------------------------------------------------------
@@ -128,13 +158,18 @@ def _read_country(imported: ImportedIncident, text: str) -> None:
 def _read_admin1(imported: ImportedIncident, text: str) -> None:
     place = _place(imported)
     place.admin1 = admin1_code(place.country, text)
-    if text and not place.admin1:
-        imported.dataset_fields["admin1"] = text  # ACLED's spelling, given back on export
+    if text:  # the file's spelling, given back on export
+        imported.dataset_fields["admin1"] = text
 
 
 def _admin1(incident: Incident) -> str:
-    code = incident.location.admin1
-    return gazetteer.admin1_name(code) if code else _kept(incident, "admin1")
+    return _kept(incident, "admin1") or admin1_name(incident.location.admin1)
+
+
+def _place_name(incident: Incident, part: str) -> str:
+    """The place's name or admin-2 name: as ACLED gave it for ACLED's rows, else in ASCII."""
+    name = getattr(incident.location, part)
+    return name if incident.dataset == DATASET else ascii_folded(name)
 
 
 def _read_admin2(imported: ImportedIncident, text: str) -> None:
@@ -144,7 +179,7 @@ def _read_admin2(imported: ImportedIncident, text: str) -> None:
 
 
 def _admin2(incident: Incident) -> str:
-    return _kept(incident, "admin2") or incident.location.admin2
+    return _kept(incident, "admin2") or _place_name(incident, "admin2")
 
 
 def _read_location(imported: ImportedIncident, text: str) -> None:
@@ -178,15 +213,22 @@ def _place_column(name: str, part: str, read, **options) -> Column:
 
 
 def _admin1_sql(query: CellQuery) -> str:
-    place, areas = query.join(LOCATION), query.join(AREAS)
-    return text(
-        f"CASE WHEN {place}.admin1 <> '' THEN {areas}.name ELSE {_kept_sql(query, 'admin1')} END"
+    return text(f"COALESCE(NULLIF({_kept_sql(query, 'admin1')}, ''), {query.join(AREAS)}.name)")
+
+
+def _place_name_sql(query: CellQuery, part: str) -> str:
+    """_place_name: the place's `part` as it is for ACLED's rows, else in ASCII."""
+    place = query.join(LOCATION)
+    query.join(ASCII_NAMES)
+    return (
+        f"CASE WHEN i.dataset = {query.literal(DATASET)} THEN {place}.{part} "
+        f"ELSE COALESCE(n_{part}.ascii, {place}.{part}) END"
     )
 
 
 def _admin2_sql(query: CellQuery) -> str:
-    place = query.join(LOCATION)
-    return text(f"COALESCE(NULLIF({_kept_sql(query, 'admin2')}, ''), {place}.admin2)")
+    kept = _kept_sql(query, "admin2")
+    return text(f"COALESCE(NULLIF({kept}, ''), {_place_name_sql(query, 'admin2')})")
 
 
 def _country_column(name: str, value, read=ignore, cell=text) -> Column:
@@ -206,6 +248,12 @@ ADMIN2 = Column(
     "admin2", _admin2, _read_admin2, sql=_admin2_sql, sql_unwritable=_kept_unwritable("admin2")
 )
 ADMIN3 = kept_column("admin3")
-LOCATION_NAME = _place_column("location", "name", _read_location, field="location")
+LOCATION_NAME = Column(
+    "location",
+    lambda incident: _place_name(incident, "name"),
+    _read_location,
+    field="location",
+    sql=lambda q: text(_place_name_sql(q, "name")),
+)
 LATITUDE = _place_column("latitude", "latitude", _read_coordinate("latitude", 90))
 LONGITUDE = _place_column("longitude", "longitude", _read_coordinate("longitude", 180))

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable
 from functools import cache
 
 from csvio.layouts.base import CellError, ImportedIncident
-from geo import gazetteer
 
 # Several values in one cell go one per line; a line break or backslash inside a value is
 # written as \n or \\ so that the cell splits back into the same values.
@@ -98,18 +97,48 @@ def fold(text: str) -> str:
     )
 
 
-@cache
-def admin1_code(country: str, name: str) -> str:
-    """The ISO 3166-2 code of `country`'s admin-1 area called `name`, or "" if none is.
+# Letters and marks that have no ASCII form in Unicode's decomposition, as ASCII writes them.
+ASCII_LETTERS = str.maketrans(
+    {
+        "æ": "ae",
+        "Æ": "AE",
+        "ð": "d",
+        "Ð": "D",
+        "đ": "d",
+        "Đ": "D",
+        "ħ": "h",
+        "Ħ": "H",
+        "ı": "i",
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "œ": "oe",
+        "Œ": "OE",
+        "ß": "ss",
+        "þ": "th",
+        "Þ": "Th",
+        "ə": "a",
+        "Ə": "A",
+        "‘": "'",
+        "’": "'",
+        "ʻ": "'",
+        "ʼ": "'",
+    }
+)
 
-    Remembered: a file names the same few areas over and over, and each lookup folds every
-    area name of the country.
+
+@cache
+def ascii_folded(text: str) -> str:
+    """`text` without accents and in ASCII letters where it has them: "Baghdād" → "Baghdad".
+
+    Remembered: an export writes the same few place names over and over.
     """
-    wanted = fold(name)
-    if not wanted or not country:
-        return ""
-    areas = gazetteer.admin1_areas(country)
-    return next((code for code, area in areas.items() if fold(area) == wanted), "")
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", bare.translate(ASCII_LETTERS))
 
 
 def keep(column: str) -> Callable[[ImportedIncident, str], None]:

@@ -172,4 +172,5 @@ def side_column(side: str) -> Column:
         field="actors",
         sql=_side_sql(side),
         sql_unwritable=_side_unwritable(side),
+        keeps_spaces=True,
     )

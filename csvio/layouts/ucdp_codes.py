@@ -246,6 +246,7 @@ def kept_column(
         keep(name),
         sql=from_file_sql(name, compute_sql),
         sql_unwritable=kept_unwritable(name),
+        keeps_spaces=True,
     )
 
 

@@ -40,7 +40,8 @@ def _read_where(imported: ImportedIncident, text: str) -> None:
     place.name, place.kind = text, location_kind(text)
     # Both sides come before where_coordinates in GED's order.
     sides = imported.dataset_fields
-    imported.fields["title"] = event_title(sides.get("side_a", ""), sides.get("side_b", ""), text)
+    side_a, side_b = (sides.get(name, "").strip() for name in ("side_a", "side_b"))
+    imported.fields["title"] = event_title(side_a, side_b, text)
 
 
 def _read_adm_1(imported: ImportedIncident, text: str) -> None:

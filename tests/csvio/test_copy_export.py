@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,10 @@ from csvio.layouts.native import NATIVE
 from csvio.layouts.ucdp import DATASET as GED
 from csvio.layouts.ucdp import NO_HEADLINE, UCDP
 from incidents.merging import merge
-from incidents.models import Incident, IncidentRelation, Tag
+from incidents.models import Incident, IncidentRelation, Source, Tag
 from incidents.taxonomy import ActorRole, ActorType, Confidence, DatePrecision, GeoPrecision
+from tests.csvio.test_ucdp_preset import as_csv
+from tests.csvio.test_ucdp_source_cells import two_sources
 from tests.factories import (
     ActorFactory,
     CitationFactory,
@@ -208,9 +211,9 @@ def _incident(**fields) -> Incident:
     return IncidentFactory(**{"fatalities_best": None, **fields})
 
 
-def _actor(incident, name, actor_type, role=ActorRole.PERPETRATOR, side=""):
+def _actor(incident, name, actor_type, role=ActorRole.PERPETRATOR, side="", **participant):
     actor = ActorFactory(name=name, actor_type=actor_type)
-    return IncidentActorFactory(incident=incident, actor=actor, role=role, side=side)
+    return IncidentActorFactory(incident=incident, actor=actor, role=role, side=side, **participant)
 
 
 @pytest.fixture
@@ -219,7 +222,8 @@ def acled_awkward():
     cases = {}
     # Sides: two perpetrators (actor1 and an associated actor, in the order entered, not by
     # name), a target of lower inter code (interaction lowest first), a civilian target, and
-    # a responder that fills no side.
+    # a responder that fills no side; attributions other than confirmed become tags, in the
+    # sides' order (the responder's, in no side, does not).
     clash = _incident(
         title='-Clash, "quoted"\nand a line break',
         summary="=notes; with\r\nline ends and “unicode” ☃",
@@ -229,11 +233,11 @@ def acled_awkward():
         fatalities_best=0,
         geo_precision=GeoPrecision.EXACT,
     )
-    _actor(clash, "Zulu Brigade", ActorType.EXTERNAL_FORCES)
-    _actor(clash, "=Alpha, Militia", ActorType.REBEL_GROUP)
+    _actor(clash, "Zulu Brigade", ActorType.EXTERNAL_FORCES, attribution="suspected")
+    _actor(clash, "=Alpha, Militia", ActorType.REBEL_GROUP, attribution="claimed")
     _actor(clash, '@Police "Special"\nUnit', ActorType.STATE_FORCES, ActorRole.TARGET)
-    _actor(clash, "Villagers", ActorType.CIVILIANS, ActorRole.TARGET)
-    _actor(clash, "Red Crescent", ActorType.PROTESTERS, ActorRole.RESPONDER)
+    _actor(clash, "Villagers", ActorType.CIVILIANS, ActorRole.TARGET, attribution="alleged")
+    _actor(clash, "Red Crescent", ActorType.PROTESTERS, ActorRole.RESPONDER, attribution="alleged")
     cases["clash"] = clash
     # Parties stand in for perpetrator and target: side A (or no side) is actor1, B actor2.
     parties = _incident(sub_event_type="Armed clash", event_type="Battles")
@@ -271,6 +275,7 @@ def acled_awkward():
         _incident(geo_precision=precision)
     # Sources: publishers joined once each, in the order first cited; tags by name.
     sourced = _incident(fatalities_best=12)
+    _actor(sourced, "Suspect", ActorType.REBEL_GROUP, attribution="suspected")
     for publisher in ("Wire B", "=Wire A", "Wire B", 'Wire, "C"\nnewline', "=Wire A"):
         CitationFactory(incident=sourced, source=SourceFactory(publisher=publisher))
     sourced.tags.add(
@@ -282,6 +287,11 @@ def acled_awkward():
     # country at all, an admin-1 code pycountry does not know.
     for country, admin1 in (("CIV", "CI-AB"), ("ATF", ""), ("", ""), ("IRQ", "IQ-ZZ")):
         _incident(location=LocationFactory(country=country, admin1=admin1, longitude=-0.5))
+    # Names ACLED writes in its own spelling, or in ASCII: an admin-1 area of its table, and a
+    # place whose names are not ASCII (written as they are in ACLED's own rows).
+    homs = LocationFactory(name="Ḩimş, “old”", admin2="=Ţarţūs Łódź", country="SYR", admin1="SY-HI")
+    _incident(location=homs)
+    _incident(dataset="acled", dataset_event_id="SYR90003", location=homs)
     # ACLED's own rows: their event id and kept columns; elsewhere the kept columns are not
     # ACLED's and stay empty.
     kept = {"admin1": "=Deir ez Zor", "admin3": 'Thiban, "north"', "source_scale": "National"}
@@ -332,13 +342,16 @@ def test_awkward_acled_values_are_copied_byte_for_byte(acled_awkward, copy_calls
         "2021-12-23,2021,3,",
         "384,Western Africa,Ivory Coast,Abidjan,",
         "260,,French Southern Territories,,",
-        'Baghdād,,,"\'+Place, with comma",-33.9,-70.6,1,',
+        'Baghdad,,,"\'+Place, with comma",-33.9,-70.6,1,',
+        'Syria,Homs,\'=Tartus Lodz,,"Hims, “old”",',
+        'Syria,Homs,\'=Ţarţūs Łódź,,"Ḩimş, “old”",',
         "SYR90001,",
         '760,Middle East,Syria,\'=Deir ez Zor,\'-Al Mayadin,"Thiban, ""north""",Place',
         "760,Middle East,Syria,,Mayadin district,,Place",
         ",1,,National,,,,",
-        '"Wire B; =Wire A; Wire, ""C""\nnewline",,,12,\'-alpha; zeta; Ärger,',
-        'line ends and “unicode” ☃",0,,',
+        '"Wire B; =Wire A; Wire, ""C""\nnewline",,,12,\'-alpha; zeta; Ärger; suspected: Suspect,',
+        'line ends and “unicode” ☃",0,'
+        '"suspected: Zulu Brigade; claimed: =Alpha, Militia; alleged: Villagers",',
         ",1646370367\r\n",
         ",-1\r\n",
     ):
@@ -477,13 +490,43 @@ def test_awkward_ucdp_values_are_copied_byte_for_byte(ucdp_awkward, copy_calls):
 
 @pytest.mark.parametrize(
     "fields",
-    [{"deaths_a": 3}, {"side_a": None}, {"country": ["Syria"]}, {"region": {"name": "Asia"}}],
+    [
+        {"deaths_a": 3},
+        {"side_a": None},
+        {"country": ["Syria"]},
+        {"region": {"name": "Asia"}},
+        {"source_office": 1},
+    ],
 )
 def test_ged_rows_with_kept_columns_not_text_fall_back_to_python(ucdp_awkward, copy_calls, fields):
     _ged({"side_a": "", "side_b": "", **fields}, fatalities_best=1)
     incidents = Incident.objects.order_by("id")
 
     assert copy_statement(incidents, UCDP) is None
+
+
+def test_ged_rows_keeping_their_source_cells_are_copied_byte_for_byte(ucdp_awkward, copy_calls):
+    rows = [
+        two_sources(id="900001"),
+        two_sources(id="900002", source_office=" =SOHR ; Reuters", source_date=";"),
+        two_sources(id="900003", source_headline="Shelling killed 3 persons ;57 killed ; later"),
+        two_sources(id="900004", source_date="2016-01-01 00:00:00.000;2016-01-02"),
+    ]
+    assert import_incidents(io.StringIO(as_csv(rows), newline=""), UCDP).problems == []
+    Source.objects.filter(title="57 killed in Aleppo").update(title="57 killed in Idlib")
+    # Kept cells that no longer read (an edit): the citations' cells are written.
+    _ged({"side_a": "", "side_b": "", "source_date": "someday"}, fatalities_best=1)
+    incidents = Incident.objects.order_by("id")
+    expected = python_export(incidents, UCDP)
+
+    assert copy_export(incidents, UCDP, copy_calls) == expected
+    for written in (
+        # the headlines changed since (a source's title): they are the sources' now
+        " =SOHR ; Reuters,;,Shelling killed 3 persons;57 killed in Idlib",
+        "2016-01-01 00:00:00.000;2016-01-02,",
+        "SOHR;Reuters,2016-01-01;2016-01-02,Shelling killed 3 persons ;57 killed ; later",
+    ):
+        assert written.encode() in expected, written
 
 
 def test_estimates_python_cannot_read_fall_back_to_python(ucdp_awkward):

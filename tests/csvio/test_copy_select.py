@@ -89,6 +89,9 @@ def test_a_column_deleted_from_a_layout_is_gone_from_both_export_paths(seeded, l
         (NATIVE, ["tags"], "t"),
         (ACLED, ["source"], "c"),
         (ACLED, ["iso", "region", "country"], "k"),
+        (ACLED, ["location", "admin2"], "n"),
+        (ACLED, ["tags"], "at"),
+        (UCDP, ["source_office", "source_date", "source_headline"], "sk"),
         (UCDP, ["low", "best", "high"], "e"),
     ],
 )
