@@ -2,9 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 from functools import partial
-from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db import transaction
@@ -19,6 +17,7 @@ import incidents.admin_sources  # noqa: F401 (registers the sources' admin)
 from csvio.admin_views import export_action, export_changelist, import_view
 from csvio.layouts import PRESETS
 from incidents import admin_workflow
+from incidents.admin_forms import CitationForm, IncidentActorForm, IncidentForm
 from incidents.admin_list import (
     SEARCH_HELP,
     ConfidenceFilter,
@@ -38,31 +37,16 @@ from incidents.models import (
     IncidentRelation,
     Tag,
 )
-from incidents.taxonomy import PUBLIC_STATUSES, Claim
+from incidents.taxonomy import PUBLIC_STATUSES
 from incidents.version_changes import BOOKKEEPING_FIELDS
-from incidents.workflow import is_editor, status_choices_for, transition_errors
-
-WORKFLOW_FIELDS = ["status", "review_note", "retraction_reason", "duplicate_of"]
+from incidents.workflow import is_editor, status_choices_for
 
 
 class IncidentActorInline(admin.TabularInline):
     model = IncidentActor
+    form = IncidentActorForm
     extra = 2
     autocomplete_fields = ["actor"]
-
-
-class CitationForm(forms.ModelForm):
-    supports = forms.MultipleChoiceField(
-        choices=Claim.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="What the quote supports.",
-    )
-
-    class Meta:
-        model = Citation
-        fields = ["source", "quote", "locator", "supports", "stance"]
-        widgets = {"quote": forms.Textarea(attrs={"rows": 3, "cols": 60})}
 
 
 class CitationInline(admin.StackedInline):
@@ -81,77 +65,6 @@ class IncidentRelationInline(admin.TabularInline):
     verbose_name_plural = "related incidents"
 
 
-class IncidentForm(forms.ModelForm):
-    """The incident form. It knows who fills it in, because status changes depend on that,
-    and which version was opened, so that it never overwrites a later save."""
-
-    user = None
-    # Set when the form restores an earlier version from the history page.
-    reverting = False
-
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    class Meta:
-        model = Incident
-        fields = "__all__"
-        widgets = {
-            "title": forms.TextInput(attrs={"size": 80}),
-            "summary": forms.Textarea(attrs={"rows": 4, "cols": 80}),
-            "review_note": forms.Textarea(attrs={"rows": 2, "cols": 80}),
-            "retraction_reason": forms.Textarea(attrs={"rows": 2, "cols": 80}),
-        }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        instance = kwargs.get("instance")
-        if self.reverting and instance is not None and instance.pk:
-            # A revert restores what the record said, not where it is in the workflow:
-            # moving it between statuses stays an editorial decision.
-            current = Incident.objects.get(pk=instance.pk)
-            for name in [*WORKFLOW_FIELDS, "version"]:
-                setattr(instance, name, getattr(current, name))
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["seen_version"].initial = self.instance.version
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        cleaned = self.cleaned_data
-        if self.instance.pk:
-            self.refuse_if_saved_meanwhile()
-        current = self.instance.status if self.instance.pk else None
-        new = cleaned.get("status", current)
-        if new is None:  # a new record whose status failed validation: the field says why
-            return cleaned
-        texts = ("review_note", "retraction_reason")
-        errors = transition_errors(
-            self.user,
-            current,
-            new,
-            before={name: getattr(self.instance, name) for name in texts},
-            after={name: cleaned.get(name, getattr(self.instance, name)) for name in texts},
-        )
-        for field, message in errors.items():
-            self.add_error(field, message)
-        return cleaned
-
-    def refuse_if_saved_meanwhile(self) -> None:
-        # Locked until the admin's transaction ends, so two saves cannot both pass.
-        latest = (
-            Incident.objects.select_for_update(of=("self",))
-            .select_related("updated_by")
-            .get(pk=self.instance.pk)
-        )
-        if self.cleaned_data.get("seen_version") == latest.version:
-            return
-        who = latest.updated_by.username if latest.updated_by else "An import"
-        raise forms.ValidationError(
-            f"{who} saved this incident at {latest.updated_at:%Y-%m-%d %H:%M:%S} UTC, "
-            f"after you opened it (it is now version {latest.version}). Your changes were not "
-            "saved, so that theirs are not lost: open the incident again, then redo yours.",
-            code="saved_meanwhile",
-        )
-
-
 class ChangedFieldsOnly(HistoricalRecordContextHelper):
     """The history page's list of changes, without the fields every save changes."""
 
@@ -162,6 +75,15 @@ class ChangedFieldsOnly(HistoricalRecordContextHelper):
                 delta, changes=changes, changed_fields=[change.field for change in changes]
             )
         )
+
+
+REVIEW = "Review"
+
+
+def has_review_to_show(incident: Incident) -> bool:
+    """Whether an editor has written anything in the review section: only then does an
+    author see it (editors, who write it, always do; nobody on a new record)."""
+    return bool(incident.review_note or incident.retraction_reason or incident.duplicate_of_id)
 
 
 # The incident form's sections, in the order an analyst fills them in.
@@ -181,7 +103,7 @@ INCIDENT_FIELDSETS = [
         },
     ),
     (
-        "Review",
+        REVIEW,
         {
             "description": "An editor sends a record back with a comment, and retracts "
             "a published one with a reason that its public page shows.",
@@ -273,6 +195,9 @@ class IncidentAdmin(SimpleHistoryAdmin):
         "updated_by",
     ]
     fieldsets = INCIDENT_FIELDSETS
+
+    class Media:
+        js = ["js/sub_event_types.js"]
 
     @admin.display(description="dates", ordering="date_start")
     def dates(self, incident: Incident) -> str:
@@ -375,6 +300,12 @@ class IncidentAdmin(SimpleHistoryAdmin):
                 current = Incident.objects.filter(pk=obj.pk).values_list("status", flat=True)[0]
             form.base_fields["status"].widget.choices = status_choices_for(request.user, current)
         return form
+
+    def get_fieldsets(self, request: HttpRequest, obj: Incident | None = None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and (is_editor(request.user) or has_review_to_show(obj)):
+            return fieldsets
+        return [(name, options) for name, options in fieldsets if name != REVIEW]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Incident | None = None):
         readonly = super().get_readonly_fields(request, obj)

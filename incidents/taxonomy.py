@@ -106,6 +106,23 @@ class Damage(models.TextChoices):
     UNKNOWN = "unknown", "unknown"
 
 
+# What each level means, in one line each: the form's help text and the codebook say the same.
+DAMAGE_DEFINITIONS: dict[str, str] = {
+    Damage.NONE: "the sources say nothing was damaged",
+    Damage.MINOR: "repairable, the target stays in use (broken windows, shrapnel marks)",
+    Damage.MAJOR: "out of use until repaired (a collapsed wall, a burnt-out vehicle or aircraft)",
+    Damage.DESTROYED: "beyond repair, or reported as destroyed",
+    Damage.UNKNOWN: "the sources do not say",
+}
+
+OUTCOME_DEFINITIONS: dict[str, str] = {
+    Outcome.IMPACT: "at least one munition struck the target area",
+    Outcome.INTERCEPTED: "every munition reported was shot down or jammed before impact",
+    Outcome.FELL_SHORT: "landed outside the target area without being intercepted",
+    Outcome.UNKNOWN: "the sources do not say",
+}
+
+
 class GeoPrecision(models.IntegerChoices):
     """UCDP where_prec: how exactly the coordinates place the event."""
 

@@ -133,6 +133,8 @@ class IncidentActorSerializer(serializers.ModelSerializer):
     class Meta:
         model = IncidentActor
         fields = ["actor", "role", "attribution", "side"]
+        # Required although the model has a default: see Incident.JUDGEMENTS.
+        extra_kwargs = {name: {"required": True} for name in IncidentActor.JUDGEMENTS}
 
 
 class CitationSerializer(serializers.ModelSerializer):
@@ -230,7 +232,11 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer[Incid
             "created_at",
             "updated_at",
         ]
-        extra_kwargs = {"date_end": {"required": False}}
+        extra_kwargs = {
+            "date_end": {"required": False},
+            # Required although the model has defaults: nothing is presumed for a new record.
+            **{name: {"required": True} for name in Incident.JUDGEMENTS},
+        }
         model_validation_exclude = ["public_id"]
 
     @staticmethod

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -84,6 +86,9 @@ class IncidentActor(models.Model):
     side = models.CharField(max_length=1, choices=Side.choices, blank=True)
 
     history = AuditTrail(indexed=("incident",))
+
+    # See Incident.JUDGEMENTS: how sure an attribution is, the analyst says.
+    JUDGEMENTS: ClassVar[tuple[str, ...]] = ("attribution",)
 
     class Meta:
         verbose_name = "actor in incident"

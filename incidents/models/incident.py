@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -175,6 +177,11 @@ class Incident(ConstraintMessagesOnFields, TimeStampedModel):
 
     objects = IncidentManager()
     history = AuditTrail(excluded_fields=list(SEARCH_FIELDS))
+
+    # Judgements an analyst makes from the sources: the admin's forms and the API ask for them
+    # on every new record rather than presume one. (The fields' defaults serve code that builds
+    # records itself: the demo data, the generator.)
+    JUDGEMENTS: ClassVar[tuple[str, ...]] = ("date_precision", "geo_precision", "confidence")
 
     constraint_fields = {
         "incident_dates_ordered": "date_end",

@@ -34,9 +34,11 @@ def payload(**fields):
     return {
         "title": "Rockets near the base",
         "date_start": "2022-01-05",
+        "date_precision": "day",
         "event_type": "Explosions/Remote violence",
         "sub_event_type": "Shelling/artillery/missile attack",
         "location": LocationFactory(country="IRQ").pk,
+        "geo_precision": 1,
         "confidence": "single source",
         **fields,
     }
@@ -103,6 +105,29 @@ def test_unknown_choice_is_a_400_naming_the_field():
 
     assert response.status_code == 400
     assert "weapon" in response.json()
+
+
+@pytest.mark.parametrize("judgement", ["date_precision", "geo_precision", "confidence"])
+def test_a_new_incident_without_a_judgement_is_a_400_naming_it(judgement):
+    body = payload()
+    del body[judgement]
+
+    response = client_for("analyst").post(URL, body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()[judgement] == ["This field is required."]
+    assert not Incident.objects.exists()
+
+
+def test_an_actor_without_an_attribution_is_a_400_not_a_confirmed_one():
+    unidentified = ActorFactory(name="Unidentified armed group")
+
+    response = client_for("analyst").post(
+        URL, payload(actors=[{"actor": unidentified.pk, "role": "perpetrator"}]), format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["actors"] == {"0": {"attribution": ["This field is required."]}}
 
 
 def test_analyst_cannot_publish_through_the_api():

@@ -42,6 +42,7 @@ class TestIncidents(ResourceMatrix):
             "munition_count": 2,
             "outcome": "intercepted",
             "location": place.pk,
+            "date_precision": "day",
             "geo_precision": 2,
             "confidence": "single source",
             "tags": ["airport"],

@@ -74,9 +74,11 @@ def test_api_create_update_and_delete_each_write_one_version_with_the_user():
             "date_start": "2022-01-05",
             "event_type": "Explosions/Remote violence",
             "sub_event_type": "Shelling/artillery/missile attack",
+            "date_precision": "day",
             "location": LocationFactory().pk,
+            "geo_precision": 1,
             "confidence": "single source",
-            "actors": [{"actor": ActorFactory().pk, "role": "target"}],
+            "actors": [{"actor": ActorFactory().pk, "role": "target", "attribution": "confirmed"}],
         },
         format="json",
     )
