@@ -1,11 +1,36 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from geo import gazetteer
 from geo.models import Location
+
+
+class CountriesWithRecordsFilter(admin.SimpleListFilter):
+    """A list's country filter with only the countries its records are in, not all 249 of
+    ISO 3166. For any model with a `country` field of alpha-3 codes."""
+
+    title = "country"
+    parameter_name = "country"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        codes = (
+            model_admin.get_queryset(request)
+            .exclude(country="")
+            .values_list("country", flat=True)
+            .distinct()
+            .order_by("country")
+        )
+        return [(code, f"{gazetteer.country_name(code)} ({code})") for code in codes]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(country=self.value()) if self.value() else queryset
 
 
 class LocationForm(forms.ModelForm):
@@ -33,7 +58,7 @@ class LocationForm(forms.ModelForm):
 class LocationAdmin(SimpleHistoryAdmin):
     form = LocationForm
     list_display = ["name", "kind", "country", "admin1_name", "latitude", "longitude"]
-    list_filter = ["kind", "country"]
+    list_filter = ["kind", CountriesWithRecordsFilter]
     search_fields = ["name", "alternate_names", "admin2"]
     autocomplete_fields = ["parent"]
     fields = [

@@ -16,6 +16,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 import incidents.admin_sources  # noqa: F401 (registers the sources' admin)
 from csvio.admin_views import export_action, export_changelist, import_view
 from csvio.layouts import PRESETS
+from geo.admin import CountriesWithRecordsFilter
 from incidents import admin_workflow
 from incidents.admin_forms import CitationForm, IncidentActorForm, IncidentForm
 from incidents.admin_list import (
@@ -360,7 +361,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
 class ActorAdmin(SimpleHistoryAdmin):
     list_display = ["name", "actor_type", "country", "parent"]
     list_select_related = ["parent"]
-    list_filter = ["actor_type", "country"]
+    list_filter = ["actor_type", CountriesWithRecordsFilter]
     search_fields = ["name", "aliases"]
     autocomplete_fields = ["parent", "backed_by"]
     fields = [

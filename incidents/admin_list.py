@@ -30,7 +30,6 @@ from django.contrib.admin.views.main import (
 )
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, QueryDict
-from django.utils import timezone
 from django.utils.functional import cached_property
 
 from core.api import closest_name
@@ -243,18 +242,16 @@ class CountryFilter(FilterSetListFilter):
 
 
 class DateFilter(FilterSetListFilter):
-    """Recent days, as Django's date filter offers them, in the FilterSet's dates."""
+    """The years in which incidents start, in the FilterSet's dates: an incident's date is
+    when it happened, so days counted back from today say little about it."""
 
-    title = "date"
-    all_label = "Any date"
+    title = "year"
+    all_label = "Any year"
     parameters = ("date_after", "date_before")
 
     def lookups(self, request: HttpRequest) -> Iterator[tuple[dict[str, str], str]]:
-        today = timezone.localdate()
-        yield date_span(today, today), "Today"
-        yield date_span(today - dt.timedelta(days=7), today), "Past 7 days"
-        yield date_span(today.replace(day=1), end_of_month(today)), "This month"
-        yield date_span(today.replace(month=1, day=1), today.replace(month=12, day=31)), "This year"
+        for year in Incident.objects.dates("date_start", "year", order="DESC"):
+            yield date_span(year, year.replace(month=12, day=31)), str(year.year)
 
 
 def date_span(first: dt.date, last: dt.date) -> dict[str, str]:
