@@ -53,8 +53,8 @@ def new_history() -> BulkHistory:
 class BatchWriter:
     """Writes batches while the next ones are drawn.
 
-    On PostgreSQL, outside a transaction, `WRITERS` threads write, each batch with a
-    connection of its own: the database then works on the cores that Python, drawing the next
+    On PostgreSQL, outside a transaction, `WRITERS` threads write, each with a connection of
+    its own: the database then works on the cores that Python, drawing the next
     batch, leaves it. At most one batch per writer waits, so memory stays flat. Inside a
     transaction (a test) batches are written in place, since another connection would not see
     the transaction's rows.
