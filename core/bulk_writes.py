@@ -49,25 +49,20 @@ def insert(records: Sequence[Model], *, computed: Mapping[str, str] | None = Non
         record.pk = pk
         record._state.adding = False
         record._state.db = model._default_manager.db
-    rows = _prepared_rows(fields, records, connection)
-    columns = [column_of(f) for f in fields]
-    if not computed:
-        copy_rows(model, columns, rows)
-        return
-    quote = connection.ops.quote_name
-    with _staged(model, columns) as staged:
-        copy_rows(model, columns, rows, table=staged)
-        targets = [*columns, *computed]
-        sources = [f"s.{quote(column)}" for column in columns] + list(computed.values())
-        _execute(
-            connection,
-            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, targets))}) "
-            f"SELECT {', '.join(sources)} FROM {staged} AS s",
-        )
+    _copy_in(
+        model, [column_of(f) for f in fields], _prepared_rows(fields, records, connection), computed
+    )
 
 
-def insert_values(model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Insert rows given as values of the fields `names` (no model instance per row)."""
+def insert_values(
+    model: type[Model],
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    computed: Mapping[str, str] | None = None,
+) -> None:
+    """Insert rows given as values of the fields `names` (no model instance per row);
+    `computed` as for insert()."""
     if not rows:
         return
     connection = connections[model._default_manager.db]
@@ -78,10 +73,36 @@ def insert_values(model: type[Model], names: Sequence[str], rows: Sequence[Seque
         return
     fields = [field_of(model, name) for name in names]
     preparers = [_preparer(f, connection) for f in fields]
-    prepared = (
-        [prepare(value) for prepare, value in zip(preparers, row, strict=True)] for row in rows
-    )
-    copy_rows(model, [column_of(f) for f in fields], prepared)
+    if all(prepare is _as_is for prepare in preparers):
+        prepared: Iterable[Sequence[Any]] = rows
+    else:
+        prepared = (
+            [prepare(value) for prepare, value in zip(preparers, row, strict=True)] for row in rows
+        )
+    _copy_in(model, [column_of(f) for f in fields], prepared, computed)
+
+
+def _copy_in(
+    model: type[Model],
+    columns: list[str],
+    rows: Iterable[Sequence[Any]],
+    computed: Mapping[str, str] | None,
+) -> None:
+    """COPY the rows into the table, or through a staged table when columns are `computed`."""
+    if not computed:
+        copy_rows(model, columns, rows)
+        return
+    connection = connections[model._default_manager.db]
+    quote = connection.ops.quote_name
+    with _staged(model, columns) as staged:
+        copy_rows(model, columns, rows, table=staged)
+        targets = [*columns, *computed]
+        sources = [f"s.{quote(column)}" for column in columns] + list(computed.values())
+        _execute(
+            connection,
+            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, targets))}) "
+            f"SELECT {', '.join(sources)} FROM {staged} AS s",
+        )
 
 
 def update(

@@ -8,8 +8,8 @@ for most records. Every row satisfies the models' validation and database constr
 Everything is drawn from seeded random generators, so a seed always gives the same incidents
 (their public ids aside: those come from the counter and are never reused). The pools of
 places, actors, sources and tags come from a fixed seed, so that later runs reuse them
-instead of piling up new ones. Rows are bulk-inserted in batches, each in its own
-transaction, so memory stays flat whatever the count.
+instead of piling up new ones. Rows are written in batches (through COPY on PostgreSQL), each
+in its own transaction, so memory stays flat whatever the count.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from django.db import transaction
 from bench.generator.planned import plan_incident
 from bench.generator.pools import PoolSizes, build_pools
 from bench.generator.shape import COUNTRIES, COUNTRY_DRAW, DATASET, YEAR_DRAW
-from bench.generator.writing import Report, analyze, insert, keeping_timestamps
+from bench.generator.writing import BatchWriter, Report, analyze, keeping_timestamps
 from incidents.models import Incident, PublicIdCounter
 
 __all__ = ["Report", "delete_synthetic", "generate"]
@@ -50,16 +50,21 @@ def generate(
     public_ids = _reserve_public_ids(count, seed)
     rng = random.Random(f"{seed}-incidents")
     where_and_when = _where_and_when(count, seed)
+    writer = BatchWriter(report, progress, started)
+    drawn = 0
     with keeping_timestamps(Incident):
-        while report.incidents < count:
-            size = min(batch_size, count - report.incidents)
-            planned = [
-                plan_incident(rng, pools, *next(where_and_when), public_ids) for _ in range(size)
-            ]
-            insert(planned, report)
-            report.seconds = time.monotonic() - started
-            if progress:
-                progress(report)
+        try:
+            while drawn < count:
+                size = min(batch_size, count - drawn)
+                writer.write(
+                    [
+                        plan_incident(rng, pools, *next(where_and_when), public_ids)
+                        for _ in range(size)
+                    ]
+                )
+                drawn += size
+        finally:
+            writer.close()
     analyze()
     report.seconds = time.monotonic() - started
     return report
@@ -93,8 +98,5 @@ def _reserve_public_ids(count: int, seed: int) -> dict[str, Iterator[int]]:
     needed = Counter(
         f"{COUNTRIES[country].iso3}-{year}" for country, year in _where_and_when(count, seed)
     )
-    blocks: dict[str, Iterator[int]] = {}
-    for prefix, size in sorted(needed.items()):
-        first = PublicIdCounter.reserve(prefix, size)[0]
-        blocks[prefix] = itertools.count(int(first.rsplit("-", 1)[1]))
-    return blocks
+    firsts = PublicIdCounter.reserve_blocks(dict(needed))
+    return {prefix: itertools.count(first) for prefix, first in firsts.items()}

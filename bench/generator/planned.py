@@ -1,4 +1,8 @@
-"""One synthetic incident drawn with the rows that hang from it: parties, citations, tags."""
+"""One synthetic incident drawn with the rows that hang from it: parties, citations, tags.
+
+The incident is drawn as plain values (no model instance: building one costs more than
+drawing it), which writing.py turns into rows.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,9 @@ import datetime as dt
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
-from bench.generator.pools import CountryPool, Named, Place, Pools
+from bench.generator.pools import CountryPool, Named, Place, PooledSource, Pools
 from bench.generator.shape import (
     BATTLES,
     CIVILIAN_VIOLENCE,
@@ -33,7 +38,6 @@ from bench.generator.shape import (
     day_in,
 )
 from bench.generator.vocabulary import QUOTES, REBEL, SLOTS, STATE, TITLES
-from incidents.models import Citation, Incident
 from incidents.taxonomy import (
     ActorRole,
     Attribution,
@@ -54,14 +58,33 @@ class Participant:
     attribution: str
 
 
+@dataclass(frozen=True)
+class PlannedCitation:
+    source: PooledSource
+    quote: str
+    locator: str
+    supports: list[str]
+    stance: str
+
+
 @dataclass
 class Planned:
-    """One incident and the rows that hang from it, before they have ids."""
+    """One incident and the rows that hang from it, before they have ids.
 
-    incident: Incident
+    `incident` holds the values of Incident's fields by attribute name (`location_id`…); the
+    fields it leaves out keep their defaults.
+    """
+
+    incident: SimpleNamespace
+    place: Place
     participants: list[Participant] = field(default_factory=list)
-    citations: list[Citation] = field(default_factory=list)
+    citations: list[PlannedCitation] = field(default_factory=list)
     tag_ids: list[int] = field(default_factory=list)
+
+
+# Read once: an enumeration's `values` builds a new list on every call.
+CLAIMS = Claim.values
+RETRACTED = Status.RETRACTED.value
 
 
 def plan_incident(
@@ -78,7 +101,7 @@ def plan_incident(
     date_start, date_end, precision = _dates(rng, year)
     low, best, high = _fatalities(rng, event_type)
     prefix = f"{country.iso3}-{year}"
-    incident = Incident(
+    incident = SimpleNamespace(
         public_id=f"{prefix}-{next(public_ids[prefix]):05d}",
         title=TITLES[sub_event_type].format(place=place.name),
         date_start=date_start,
@@ -98,11 +121,11 @@ def plan_incident(
         status=STATUSES.draw(rng),
         dataset=DATASET,
     )
-    if incident.status == Status.RETRACTED:
+    if incident.status == RETRACTED:
         incident.retraction_reason = RETRACTION_REASON
     _weaponry(rng, incident)
     _timestamps(rng, incident)
-    planned = Planned(incident, participants=_participants(rng, pool, incident))
+    planned = Planned(incident, place, participants=_participants(rng, pool, incident))
     incident.summary = _summary(incident, place, country, planned.participants)
     planned.citations = _citations(rng, pools, incident, place)
     planned.tag_ids = sorted({pools.tags.draw(rng) for _ in range(_tag_count(rng))})
@@ -164,7 +187,7 @@ def _violence_type(rng: random.Random, event_type: str) -> int | None:
     return None
 
 
-def _weaponry(rng: random.Random, incident: Incident) -> None:
+def _weaponry(rng: random.Random, incident: SimpleNamespace) -> None:
     sub_event_type = incident.sub_event_type
     incident.weapon = WEAPONS.get(sub_event_type, NO_WEAPON).draw(rng)
     if sub_event_type == DISRUPTED:
@@ -186,19 +209,21 @@ def _origin(rng: random.Random, pool: CountryPool, sub_event_type: str, place: P
     return origin.id if origin.id != place.id else None
 
 
-def _timestamps(rng: random.Random, incident: Incident) -> None:
+def _timestamps(rng: random.Random, incident: SimpleNamespace) -> None:
     """Entered days after the event, and edited later for a third of the records."""
     entered = dt.datetime.combine(incident.date_end, dt.time(), tzinfo=dt.UTC) + dt.timedelta(
         hours=rng.randint(6, 23), days=rng.expovariate(1 / 5)
     )
     edited = entered
-    if rng.random() < 0.3 or incident.status == Status.RETRACTED:
+    if rng.random() < 0.3 or incident.status == RETRACTED:
         edited = entered + dt.timedelta(days=rng.expovariate(1 / 90))
     incident.created_at = min(entered, LATEST_TIMESTAMP)
     incident.updated_at = min(edited, LATEST_TIMESTAMP)
 
 
-def _participants(rng: random.Random, pool: CountryPool, incident: Incident) -> list[Participant]:
+def _participants(
+    rng: random.Random, pool: CountryPool, incident: SimpleNamespace
+) -> list[Participant]:
     """One to four parties, each in a role that fits the kind of event."""
     slots = SLOTS.get(incident.sub_event_type) or SLOTS.get(incident.event_type) or ()
     chosen: dict[tuple[int, str], Participant] = {}
@@ -225,7 +250,7 @@ def _attribution(rng: random.Random, role: str) -> str:
 
 
 def _summary(
-    incident: Incident, place: Place, country: Country, participants: list[Participant]
+    incident: SimpleNamespace, place: Place, country: Country, participants: list[Participant]
 ) -> str:
     where = f"{place.name}, {place.region} ({country.name})"
     parties = "; ".join(
@@ -237,7 +262,7 @@ def _summary(
     )
 
 
-def _casualties(incident: Incident) -> str:
+def _casualties(incident: SimpleNamespace) -> str:
     best = incident.fatalities_best
     if best is None:
         return "Casualties were not reported."
@@ -250,20 +275,18 @@ def _casualties(incident: Incident) -> str:
 
 
 def _citations(
-    rng: random.Random, pools: Pools, incident: Incident, place: Place
-) -> list[Citation]:
-    sources = {pools.sources.draw(rng).id for _ in range(rng.choice((1, 1, 1, 2, 2, 3)))}
-    claims = Claim.values
+    rng: random.Random, pools: Pools, incident: SimpleNamespace, place: Place
+) -> list[PlannedCitation]:
+    drawn = [pools.sources.draw(rng) for _ in range(rng.choice((1, 1, 1, 2, 2, 3)))]
+    sources = {source.id: source for source in drawn}
+    date = f"{incident.date_start:%d %B %Y}"
+    casualties = _casualties(incident)
     return [
-        Citation(
-            source_id=source_id,
-            quote=rng.choice(QUOTES).format(
-                place=place.name,
-                date=f"{incident.date_start:%d %B %Y}",
-                casualties=_casualties(incident),
-            ),
+        PlannedCitation(
+            source=sources[source_id],
+            quote=rng.choice(QUOTES).format(place=place.name, date=date, casualties=casualties),
             locator=f"paragraph {rng.randint(1, 12)}",
-            supports=sorted(rng.sample(claims, rng.randint(1, 3)), key=claims.index),
+            supports=sorted(rng.sample(CLAIMS, rng.randint(1, 3)), key=CLAIMS.index),
             stance=Stance.CONTRADICTS if rng.random() < 0.04 else Stance.SUPPORTS,
         )
         for source_id in sorted(sources)

@@ -53,10 +53,17 @@ class PoolSizes:
     sources: int
 
 
+# The fields below are those the incidents' derived columns are derived from
+# (incidents.derived), which the generator writes with each incident.
+
+
 @dataclass(frozen=True)
 class Named:
+    """An actor."""
+
     id: int
     name: str
+    aliases: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,17 @@ class Place:
     id: int
     name: str
     region: str  # admin-1 area name, or the country's when unknown
+    alternate_names: str = ""
+
+
+@dataclass(frozen=True)
+class PooledSource:
+    id: int
+    independence_key: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
 
 
 @dataclass
@@ -76,7 +94,7 @@ class CountryPool:
 @dataclass
 class Pools:
     countries: list[CountryPool]
-    sources: Weighted[Named]
+    sources: Weighted[PooledSource]
     tags: Weighted[int]
 
 
@@ -260,25 +278,24 @@ def _saved_places(specs: list[Location]) -> dict[tuple[str, str], Place]:
 
 def _place(row: Location) -> Place:
     region = gazetteer.admin1_name(row.admin1) or gazetteer.country_name(row.country)
-    return Place(id=row.pk, name=row.name, region=region)
+    return Place(id=row.pk, name=row.name, region=region, alternate_names=row.alternate_names)
 
 
 def _saved_actors(specs: list[Actor]) -> dict[str, Named]:
     Actor.objects.bulk_create(specs, batch_size=1000, ignore_conflicts=True)
     names = [spec.name for spec in specs]
-    rows = Actor.objects.filter(name__in=names).values_list("id", "name")
-    return {name: Named(pk, name) for pk, name in rows}
+    rows = Actor.objects.filter(name__in=names).values_list("id", "name", "aliases")
+    return {name: Named(pk, name, aliases) for pk, name, aliases in rows}
 
 
-def _saved_sources(specs: list[Source]) -> list[Named]:
-    existing = dict(
-        Source.objects.filter(url__startswith=SOURCE_URL_PREFIX).values_list("url", "id")
-    )
+def _saved_sources(specs: list[Source]) -> list[PooledSource]:
+    pooled = Source.objects.filter(url__startswith=SOURCE_URL_PREFIX)
+    existing = set(pooled.values_list("url", flat=True))
     missing = [spec for spec in specs if spec.url not in existing]
-    for row in Source.objects.bulk_create(missing, batch_size=1000):
-        existing[row.url] = row.pk
-    derived.refresh_sources([row.pk for row in missing])
-    return [Named(existing[spec.url], spec.publisher) for spec in specs]
+    created = Source.objects.bulk_create(missing, batch_size=1000)
+    derived.refresh_sources([row.pk for row in created])
+    keys = {url: (pk, key) for url, pk, key in pooled.values_list("url", "id", "independence_key")}
+    return [PooledSource(*keys[spec.url]) for spec in specs]
 
 
 def _saved_tags() -> list[int]:

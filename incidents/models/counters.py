@@ -32,6 +32,18 @@ class PublicIdCounter(models.Model):
         """reserve() for many prefixes at once (prefix → how many), in three queries; the
         ids are numbered after `after[prefix]` when it is higher (the highest an import's
         file gives)."""
+        firsts = cls.reserve_blocks(counts, after=after)
+        return {
+            prefix: [f"{prefix}-{number:05d}" for number in range(first, first + counts[prefix])]
+            for prefix, first in firsts.items()
+        }
+
+    @classmethod
+    def reserve_blocks(
+        cls, counts: dict[str, int], *, after: dict[str, int] | None = None
+    ) -> dict[str, int]:
+        """reserve_many(), answering with the first number of each prefix's block instead of
+        every id: for blocks of millions."""
         if not counts:
             return {}
         with transaction.atomic():
@@ -39,15 +51,13 @@ class PublicIdCounter(models.Model):
                 [PublicIdCounter(prefix=prefix) for prefix in counts], ignore_conflicts=True
             )
             counters = list(PublicIdCounter.objects.select_for_update().filter(prefix__in=counts))
-            reserved = {}
+            firsts = {}
             for counter in counters:
                 first = max(counter.last, (after or {}).get(counter.prefix, 0)) + 1
                 counter.last = first + counts[counter.prefix] - 1
-                reserved[counter.prefix] = [
-                    f"{counter.prefix}-{number:05d}" for number in range(first, counter.last + 1)
-                ]
+                firsts[counter.prefix] = first
             bulk_writes.update(counters, ["last"])  # bulk_update's CASE per prefix costs more
-        return reserved
+        return firsts
 
     @classmethod
     def reserve_up_to(cls, prefix: str, number: int) -> None:

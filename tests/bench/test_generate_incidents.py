@@ -12,18 +12,9 @@ from geo.models import Location
 from incidents.models import Actor, Citation, Incident, IncidentActor, PublicIdCounter
 from incidents.taxonomy import ACLED_EVENT_TYPES, ActorType, Status
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_pools")]
 
 PUBLIC_ID = re.compile(r"^(?P<country>[A-Z]{3})-(?P<year>\d{4})-\d{5,}$")
-
-
-@pytest.fixture(autouse=True)
-def small_pools(monkeypatch):
-    # The full pools (thousands of places, actors and sources) take a second to create in
-    # every test; their shape, not their size, is under test here.
-    monkeypatch.setattr(generator, "PLACE_POOL_SIZE", 600)
-    monkeypatch.setattr(generator, "ARMED_GROUP_POOL_SIZE", 300)
-    monkeypatch.setattr(generator, "SOURCE_POOL_SIZE", 200)
 
 
 def generate(*args: str) -> str:
@@ -92,13 +83,21 @@ def test_every_incident_has_actors_citations_and_a_public_id_of_its_country_and_
 def test_public_ids_continue_the_counter_and_are_never_reused():
     PublicIdCounter.reserve("SYR-2024", 7)
 
-    generate("--count", "300", "--seed", "1")
+    generate("--count", "300", "--seed", "1", "--batch-size", "64")
 
     public_ids = [incident.public_id for incident in synthetic()]
     assert len(set(public_ids)) == 300
     syrian_2024 = sorted(pid for pid in public_ids if pid.startswith("SYR-2024-"))
     assert syrian_2024[0] == "SYR-2024-00008"
     assert PublicIdCounter.objects.get(prefix="SYR-2024").last == 7 + len(syrian_2024)
+    # Each prefix's ids follow one another, without gaps.
+    numbers: dict[str, list[int]] = {}
+    for public_id in public_ids:
+        prefix, number = public_id.rsplit("-", 1)
+        numbers.setdefault(prefix, []).append(int(number))
+    for prefix, taken in numbers.items():
+        first = 8 if prefix == "SYR-2024" else 1
+        assert sorted(taken) == list(range(first, first + len(taken))), prefix
 
 
 def test_same_seed_gives_the_same_incidents():
