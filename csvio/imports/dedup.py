@@ -11,7 +11,6 @@ file makes it, and an index takes only so much.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 
 from django.db import connections
 
@@ -43,15 +42,6 @@ class Seen:
         key_of = {_digest(key): key for key in keys}
         rows = {digest: keys[key] for digest, key in key_of.items()}
         return {key_of[digest]: row for digest, row in self._first_rows(rows).items()}
-
-    def rows_of(self, keys: Iterable[str]) -> dict[str, int]:
-        """Of `keys`, those that earlier rows gave, with the first row that did."""
-        key_of = {_digest(key): key for key in keys}
-        if not key_of:
-            return {}
-        with self.connection.cursor() as cursor:
-            found = self._found(cursor, list(key_of))
-        return {key_of[digest]: row for digest, row in found.items()}
 
     def _first_rows(self, keys: dict[str, int]) -> dict[str, int]:
         with self.connection.cursor() as cursor:
@@ -107,29 +97,19 @@ class Repeats:
     def without_repeated_ids(
         self, rows: list[tuple[int, ImportedIncident]]
     ) -> list[tuple[int, ImportedIncident]]:
-        """Leaves out a row whose id an earlier row had, and a row whose public id the import
-        gave an earlier row's new record."""
+        """Leaves out a row whose id an earlier row had."""
         first_row_of: dict[str, int] = {}  # id → the first row of this batch that had it
         for number, imported in reversed(rows):
             key = imported.public_id or imported.event_id
             if key:
                 first_row_of[f"id:{key}"] = number
         first_row_of.update(self.seen.first_rows(first_row_of))
-        given = self.seen.rows_of(
-            f"given:{imported.public_id}" for _, imported in rows if imported.public_id
-        )
         kept = []
         for number, imported in rows:
             key = imported.public_id or imported.event_id
             first = first_row_of.get(f"id:{key}", number) if key else number
             if first != number:
                 message = f"Row {first} already has the id “{key}”."
-            elif f"given:{imported.public_id}" in given:
-                message = (
-                    f"The import gave “{key}” to the new record of row "
-                    f"{given[f'given:{imported.public_id}']}: put rows without a public id "
-                    "after the rows that have one, or give every row its id."
-                )
             else:
                 kept.append((number, imported))
                 continue
@@ -152,7 +132,3 @@ class Repeats:
                 message = f"Row {first} already {what} ({incident.public_id})."
                 again[number] = [Problem(number, self.column, message)]
         return again
-
-    def given(self, public_ids: dict[str, int]) -> None:
-        """Remember the public ids the import gave new records (id → the row's number)."""
-        self.seen.first_rows({f"given:{public_id}": row for public_id, row in public_ids.items()})

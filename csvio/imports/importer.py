@@ -2,9 +2,11 @@
 
 Every row is read by the layout's columns (read), matched with the records it names (match),
 checked by the models' own rules (validate), and written with its links (write, links); the
-report (report) lists each problem with its row number and column. By default nothing is
-written when any row fails (the whole import is one transaction, rolled back); `skip_bad_rows`
-writes the good rows only, and `dry_run` writes nothing but reports what would happen.
+report (report) lists each problem with its row number and column. The file is read once
+before that, for the public ids its rows name (named_ids): no new record takes one. By
+default nothing is written when any row fails (the whole import is one transaction, rolled
+back); `skip_bad_rows` writes the good rows only, and `dry_run` writes nothing but reports
+what would happen.
 Actors, places and sources are matched by name, coordinates and URL, and created when missing
 unless `create_missing` is off. Re-importing a file updates the incidents it created, matched
 by the dataset's own event id; a dataset's layout never changes a record that came from
@@ -31,6 +33,7 @@ from csvio.imports import derived
 from csvio.imports.dedup import Repeats, Seen
 from csvio.imports.links import Links
 from csvio.imports.match import References, matched_row, stored_incidents
+from csvio.imports.named_ids import Spooled, highest_numbers
 from csvio.imports.own_records import OwnRecords
 from csvio.imports.read import Records, batches, missing_columns, read_row
 from csvio.imports.report import ImportReport, Problem
@@ -38,6 +41,7 @@ from csvio.imports.row import ImportRow
 from csvio.imports.validate import RowChecks
 from csvio.imports.write import Writer
 from csvio.layouts.base import ImportedIncident, Preset
+from incidents.models import PublicIdCounter
 
 BATCH_SIZE = 5000
 
@@ -60,6 +64,36 @@ def import_incidents(
     """Import `file` (its lines: a file opened in text mode with newline="", or
     read.text_lines of one opened in binary mode); `user` and `file_name` are what the history
     of each record says."""
+    spooled = Spooled(file)
+    try:
+        highest_public_ids = highest_numbers(spooled, preset)
+        return _import(
+            spooled.second_reading(),
+            preset,
+            highest_public_ids,
+            dry_run=dry_run,
+            create_missing=create_missing,
+            skip_bad_rows=skip_bad_rows,
+            user=user,
+            file_name=file_name,
+            progress=progress,
+        )
+    finally:
+        spooled.close()
+
+
+def _import(
+    file: Iterable[str],
+    preset: Preset,
+    highest_public_ids: dict[str, int],
+    *,
+    dry_run: bool,
+    create_missing: bool,
+    skip_bad_rows: bool,
+    user,
+    file_name: str,
+    progress: Callable[[int], None] | None,
+) -> ImportReport:
     report = ImportReport(preset=preset.name, dry_run=dry_run)
     records = Records(file)
     header = records.header()
@@ -75,6 +109,8 @@ def import_incidents(
     seen = None
     try:
         with transaction.atomic(), derived.deferred_refreshes():
+            # Before any row: no new record takes an id that a row names (named_ids).
+            PublicIdCounter.reserve_up_to_many(highest_public_ids)
             seen = Seen()
             importer = Importer(
                 preset, report, create_missing=create_missing, history=history, seen=seen
@@ -137,7 +173,6 @@ class Importer:
             report,
             checks=self.checks,
             references=self.references,
-            repeats=self.repeats,
             history=history,
             user=self.user,
         )
@@ -202,4 +237,3 @@ class Importer:
 
     def finish(self) -> None:
         self.links.finish()
-        self.writer.finish()

@@ -9,7 +9,6 @@ written again.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 
 from django.db import IntegrityError, transaction
@@ -18,15 +17,12 @@ from django.utils import timezone
 from core import bulk_writes
 from core.history_writes import BulkHistory
 from csvio.imports import derived
-from csvio.imports.dedup import Repeats
 from csvio.imports.match import References
 from csvio.imports.related import Related
 from csvio.imports.report import ImportReport, Problem
 from csvio.imports.row import ImportRow
 from csvio.imports.validate import RowChecks
 from incidents.models import Incident, PublicIdCounter
-
-PUBLIC_ID = re.compile(r"^([A-Z]{3}-\d{4})-(\d+)$")
 
 
 class Writer:
@@ -36,14 +32,11 @@ class Writer:
         *,
         checks: RowChecks,
         references: References,
-        repeats: Repeats,
         history: BulkHistory,
         user,
     ) -> None:
         self.report, self.checks, self.references = report, checks, references
-        self.repeats, self.history, self.user = repeats, history, user
-        # Prefix → the highest number a row's public id gives: never handed out again.
-        self.highest_public_ids: dict[str, int] = {}
+        self.history, self.user = history, user
 
     def save(self, rows: list[ImportRow]) -> list[ImportRow]:
         """Writes `rows`, and returns those written."""
@@ -88,11 +81,6 @@ class Writer:
         if row.new:
             row.incident.pk = None
 
-    def finish(self) -> None:
-        # Imported public ids must never be handed out again.
-        for prefix, number in self.highest_public_ids.items():
-            PublicIdCounter.reserve_up_to(prefix, number)
-
     def _write(self, rows: list[ImportRow]) -> None:
         related = Related(rows, self.references, self.history)
         for row in rows:
@@ -106,9 +94,7 @@ class Writer:
         for row in new:
             row.incident.created_at = now
         stamped = _keep_timestamps(rows)
-        unnamed = [row for row in new if not row.incident.public_id]
-        self._assign_public_ids([row.incident for row in new])
-        self.repeats.given({row.incident.public_id: row.number for row in unnamed})
+        _assign_public_ids([row.incident for row in new if not row.incident.public_id])
         actors, sources = self.references.actors_by_id(), self.references.sources_by_id()
         for row in [*new, *old]:
             incident = row.incident
@@ -129,25 +115,19 @@ class Writer:
         self.history.created(Incident, [row.incident.pk for row in new])
         self.history.changed(Incident, [row.incident.pk for row in old])
 
-    def _assign_public_ids(self, incidents: list[Incident]) -> None:
-        by_prefix: dict[str, list[Incident]] = {}
-        for incident in incidents:
-            if incident.public_id:
-                match = PUBLIC_ID.match(incident.public_id)
-                if match:
-                    prefix, number = match.group(1), int(match.group(2))
-                    highest = self.highest_public_ids.get(prefix, 0)
-                    self.highest_public_ids[prefix] = max(highest, number)
-                continue
-            by_prefix.setdefault(incident.public_id_prefix(), []).append(incident)
-        # Never an id that a row of the file gives, so far (later ones, see dedup.Repeats).
-        public_ids = PublicIdCounter.reserve_many(
-            {prefix: len(group) for prefix, group in by_prefix.items()},
-            after=self.highest_public_ids,
-        )
-        for prefix, group in by_prefix.items():
-            for incident, public_id in zip(group, public_ids[prefix], strict=True):
-                incident.public_id = public_id
+
+def _assign_public_ids(incidents: list[Incident]) -> None:
+    """New records take the next ids of their prefixes: the counters are past every id the
+    file names (see named_ids), so no row names one of them."""
+    by_prefix: dict[str, list[Incident]] = {}
+    for incident in incidents:
+        by_prefix.setdefault(incident.public_id_prefix(), []).append(incident)
+    public_ids = PublicIdCounter.reserve_many(
+        {prefix: len(group) for prefix, group in by_prefix.items()}
+    )
+    for prefix, group in by_prefix.items():
+        for incident, public_id in zip(group, public_ids[prefix], strict=True):
+            incident.public_id = public_id
 
 
 def _keep_timestamps(rows: list[ImportRow]) -> list[ImportRow]:

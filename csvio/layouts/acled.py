@@ -259,7 +259,14 @@ def _set(field_name: str) -> Callable[[ImportedIncident, str], None]:
 
 
 COLUMNS = [
-    Column("event_id_cnty", _event_id, _read_event_id, field="dataset_event_id", sql=_event_id_sql),
+    Column(
+        "event_id_cnty",
+        _event_id,
+        _read_event_id,
+        field="dataset_event_id",
+        sql=_event_id_sql,
+        ids=True,
+    ),
     Column(
         "event_date",
         attrgetter("date_start"),

@@ -134,6 +134,9 @@ class Column:
     sql_unwritable: Callable[[CellQuery], str] | None = None
     # The cell names other records, which an export lists only when its reader may see them.
     links: bool = False
+    # The cell may hold public ids (the row's own, or those of records it names): an import
+    # numbers its new records after every one its file holds (csvio.imports.named_ids).
+    ids: bool = False
     # The cell is read with the spaces around it, as a dataset wrote it (a cell's spaces are
     # otherwise trimmed): a kept text is given back byte for byte.
     keeps_spaces: bool = False

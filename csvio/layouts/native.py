@@ -323,7 +323,13 @@ SUPPORTS_SQL = (
 
 
 COLUMNS = [
-    Column("public_id", lambda i: i.public_id, _set_public_id, sql=lambda q: text("i.public_id")),
+    Column(
+        "public_id",
+        lambda i: i.public_id,
+        _set_public_id,
+        sql=lambda q: text("i.public_id"),
+        ids=True,
+    ),
     Column("permalink", citation_formats.permalink, sql=permalink_sql),
     _field("title"),
     _field("summary"),
@@ -377,6 +383,7 @@ COLUMNS = [
         _set_duplicate_of,
         optional=True,
         sql=lambda q: text(f"{q.join(DUPLICATE_OF)}.public_id"),
+        ids=True,
     ),
     Column(
         "relations",
@@ -385,6 +392,7 @@ COLUMNS = [
         optional=True,
         sql=lambda q: text(q.lines(RELATIONS, "relations", "rl.kind || ' ' || ti.public_id")),
         links=True,
+        ids=True,
     ),
     _lines_column(
         "tags",

@@ -81,6 +81,12 @@ def _read_id(imported: ImportedIncident, text: str) -> None:
 
 
 def _read_violence_type(imported: ImportedIncident, text: str) -> None:
+    if not text:
+        raise CellError(
+            "Empty: every GED event is coded 1, 2 or 3, and the type gives the event type. An "
+            "export with include_all writes incidents that have no UCDP type of violence with "
+            "this cell empty; import those in the native layout."
+        )
     violence_type = code(text, ViolenceType, "type_of_violence")
     event_type, sub_event_type = EVENT_TYPES[violence_type]
     imported.fields.update(
@@ -266,6 +272,7 @@ COLUMNS = [
         sql=lambda q: text(
             f"CASE WHEN {q.join(GED)}.ged THEN i.dataset_event_id ELSE i.public_id END"
         ),
+        ids=True,
     ),
     kept_column("year", _year, lambda q: "extract(year FROM i.date_start)::int::text"),
     kept_column("active_year"),
@@ -332,9 +339,12 @@ COLUMNS = [
 
 
 def with_deaths(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
-    """What GED can hold: at least one death in the highest estimate given."""
+    """What GED can hold: organised violence (a UCDP type of violence) with at least one death
+    in the highest estimate given."""
     most = Coalesce("fatalities_high", "fatalities_best", "fatalities_low")
-    return incidents.alias(ged_most_deaths=most).filter(ged_most_deaths__gte=1)
+    return incidents.alias(ged_most_deaths=most).filter(
+        ged_most_deaths__gte=1, violence_type__isnull=False
+    )
 
 
 UCDP = Preset(
@@ -343,6 +353,7 @@ UCDP = Preset(
     columns=COLUMNS,
     dataset=DATASET,
     scope=with_deaths,
-    scope_note="UCDP GED holds only events with at least one death in the high estimate, so "
-    "incidents without are left out; include_all=1 (or --include-all) keeps them.",
+    scope_note="UCDP GED holds only organised violence (a UCDP type of violence) with at least "
+    "one death in the high estimate, so other incidents are left out; include_all=1 (or "
+    "--include-all) keeps them.",
 )

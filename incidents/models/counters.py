@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models, transaction
 
 from core import bulk_writes
@@ -26,34 +28,25 @@ class PublicIdCounter(models.Model):
         return cls.reserve_many({prefix: count})[prefix]
 
     @classmethod
-    def reserve_many(
-        cls, counts: dict[str, int], *, after: dict[str, int] | None = None
-    ) -> dict[str, list[str]]:
-        """reserve() for many prefixes at once (prefix → how many), in three queries; the
-        ids are numbered after `after[prefix]` when it is higher (the highest an import's
-        file gives)."""
-        firsts = cls.reserve_blocks(counts, after=after)
+    def reserve_many(cls, counts: dict[str, int]) -> dict[str, list[str]]:
+        """reserve() for many prefixes at once (prefix → how many), in three queries."""
+        firsts = cls.reserve_blocks(counts)
         return {
             prefix: [f"{prefix}-{number:05d}" for number in range(first, first + counts[prefix])]
             for prefix, first in firsts.items()
         }
 
     @classmethod
-    def reserve_blocks(
-        cls, counts: dict[str, int], *, after: dict[str, int] | None = None
-    ) -> dict[str, int]:
+    def reserve_blocks(cls, counts: dict[str, int]) -> dict[str, int]:
         """reserve_many(), answering with the first number of each prefix's block instead of
         every id: for blocks of millions."""
         if not counts:
             return {}
         with transaction.atomic():
-            PublicIdCounter.objects.bulk_create(
-                [PublicIdCounter(prefix=prefix) for prefix in counts], ignore_conflicts=True
-            )
-            counters = list(PublicIdCounter.objects.select_for_update().filter(prefix__in=counts))
+            counters = cls._locked(counts)
             firsts = {}
             for counter in counters:
-                first = max(counter.last, (after or {}).get(counter.prefix, 0)) + 1
+                first = counter.last + 1
                 counter.last = first + counts[counter.prefix] - 1
                 firsts[counter.prefix] = first
             bulk_writes.update(counters, ["last"])  # bulk_update's CASE per prefix costs more
@@ -62,7 +55,28 @@ class PublicIdCounter(models.Model):
     @classmethod
     def reserve_up_to(cls, prefix: str, number: int) -> None:
         """Make sure ids up to `number` (e.g. imported ones) are never handed out."""
+        cls.reserve_up_to_many({prefix: number})
+
+    @classmethod
+    def reserve_up_to_many(cls, highest: dict[str, int]) -> None:
+        """reserve_up_to() for many prefixes at once (prefix → number), in three queries."""
+        if not highest:
+            return
         with transaction.atomic():
-            counter, _ = cls.objects.select_for_update().get_or_create(prefix=prefix)
-            if counter.last < number:
-                cls.objects.filter(pk=counter.pk).update(last=number)
+            behind = [
+                counter
+                for counter in cls._locked(highest)
+                if counter.last < highest[counter.prefix]
+            ]
+            for counter in behind:
+                counter.last = highest[counter.prefix]
+            bulk_writes.update(behind, ["last"])
+
+    @classmethod
+    def _locked(cls, prefixes: Iterable[str]) -> list[PublicIdCounter]:
+        """The counters of `prefixes` (created at 0 when missing), locked until the
+        transaction ends."""
+        prefixes = list(prefixes)
+        counters = PublicIdCounter.objects
+        counters.bulk_create([PublicIdCounter(prefix=p) for p in prefixes], ignore_conflicts=True)
+        return list(counters.select_for_update().filter(bulk_writes.among("prefix", prefixes)))

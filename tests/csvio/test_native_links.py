@@ -368,18 +368,20 @@ def test_a_merge_is_judged_by_what_the_whole_file_writes(seeded, monkeypatch, ba
     assert Incident.objects.get(pk=kept.pk).status == "published"
 
 
-def test_a_new_record_cannot_link_to_the_id_it_is_given(seeded):
+def test_a_new_record_is_never_given_the_id_it_links_to(seeded):
     rows = rows_of(native_export())
-    # The seed's Syrian records are SYR-2022-00001 and 2: a new one is given SYR-2022-00003.
+    # The seed's Syrian records are SYR-2022-00001 and 2: the next id is SYR-2022-00003, which
+    # the row names, so the new record is numbered after it and the link names no record.
     new = {**rows["SYR-2022-00001"], "public_id": "", "dataset_event_id": "new"}
     new["relations"] = "response to SYR-2022-00003"
 
-    report = import_incidents(as_csv([new]), NATIVE)
+    report = import_incidents(as_csv([new]), NATIVE, skip_bad_rows=True)
 
     [problem] = report.problems
     assert (problem.row, problem.column) == (2, "relations")
-    assert "itself" in problem.message
+    assert "No incident SYR-2022-00003 exists" in problem.message
     assert not report.written and report.must_fix
+    assert not Incident.objects.filter(public_id="SYR-2022-00003").exists()
 
 
 def test_a_merge_is_not_moved_by_an_import(merged, editor):

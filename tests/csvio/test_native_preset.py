@@ -253,28 +253,3 @@ def test_a_native_file_cannot_move_a_record_its_importer_could_not(seeded, edito
         ("status", "A record that is published cannot become draft. It can become: retracted.")
     }
     assert set(Incident.objects.values_list("status", flat=True)) == {"published"}
-
-
-@pytest.mark.parametrize("batch_size", [1, 5000])
-def test_an_id_the_file_gives_is_never_handed_to_a_new_row(seeded, monkeypatch, batch_size):
-    monkeypatch.setattr(imports, "BATCH_SIZE", batch_size)
-    rows = rows_of(native_export())
-    first = {**rows[0], "dataset": "", "dataset_event_id": ""}
-    without_id = {**first, "public_id": "", "title": "New, without an id"}
-    restored = {**first, "public_id": "IRQ-2022-00004", "title": "Restored with its id"}
-
-    report = import_incidents(
-        io.StringIO(as_csv([without_id, restored])), NATIVE, skip_bad_rows=True
-    )
-
-    titles = dict(Incident.objects.values_list("title", "public_id"))
-    if batch_size == 1:  # the new row came first, and took the id before the file named it
-        [problem] = report.problems
-        assert problem.row == 3 and "gave “IRQ-2022-00004” to the new record of row 2" in (
-            problem.message
-        )
-        assert titles["New, without an id"] == "IRQ-2022-00004"
-    else:  # read together: the new row is numbered after every id the file gives
-        assert report.problems == []
-        assert titles["Restored with its id"] == "IRQ-2022-00004"
-        assert titles["New, without an id"] == "IRQ-2022-00005"

@@ -24,6 +24,7 @@ from incidents.models import (
     Tag,
 )
 from incidents.taxonomy import ActorRole, ActorType, Confidence, Status
+from tests.csvio.test_native_preset import empty_database
 from tests.factories import (
     ActorFactory,
     CitationFactory,
@@ -212,19 +213,39 @@ def test_low_clarity_events_are_contested(sample):
     assert set(contested.values_list("dataset_event_id", flat=True)) == low_clarity
 
 
-def test_incident_without_deaths_is_left_out_unless_include_all():
-    no_deaths = IncidentFactory(fatalities_low=0, fatalities_best=0, fatalities_high=0)
-    unknown = IncidentFactory()
-    possible_death = IncidentFactory(fatalities_low=0, fatalities_best=0, fatalities_high=1)
+def test_incident_without_deaths_or_type_of_violence_is_left_out_unless_include_all():
+    no_deaths = IncidentFactory(violence_type=1, fatalities_low=0, fatalities_best=0,
+                                fatalities_high=0)  # fmt: skip
+    unknown = IncidentFactory(violence_type=1)
+    possible_death = IncidentFactory(
+        violence_type=1, fatalities_low=0, fatalities_best=0, fatalities_high=1
+    )
+    riot = IncidentFactory(fatalities_best=2)  # no UCDP type of violence: GED would not code it
 
-    mine = Incident.objects.filter(pk__in=[no_deaths.pk, unknown.pk, possible_death.pk])
+    mine = Incident.objects.filter(pk__in=[no_deaths.pk, unknown.pk, possible_death.pk, riot.pk])
 
     assert set(export(mine)) == {possible_death.public_id}
     assert set(export(mine, include_all=True)) == {
         no_deaths.public_id,
         unknown.public_id,
         possible_death.public_id,
+        riot.public_id,
     }
+
+
+def test_an_empty_type_of_violence_is_refused_and_says_why(seeded):
+    rows = exported_rows(Incident.objects.filter(dataset="tessera-demo"), include_all=True)
+    assert rows and not any(row["type_of_violence"] for row in rows)
+    empty_database()  # so that the rows name no record of this database
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+
+    report = import_incidents(io.StringIO(text.getvalue()), UCDP, dry_run=True)
+
+    problem = report.problems[0]
+    assert problem.column == "type_of_violence" and "include_all" in problem.message
 
 
 def test_incident_entered_in_tessera_exports_what_can_be_computed():
