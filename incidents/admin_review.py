@@ -135,8 +135,9 @@ def public_preview(incident: Incident) -> dict[str, Any]:
     return {
         "rows": [
             ("Title", incident.title),
-            ("Date", str(incident.date_start)
-             + (f" – {incident.date_end}" if incident.date_end else "")),
+            ("Date", str(incident.date_start) + (
+                f" – {incident.date_end}"
+                if incident.date_end and incident.date_end != incident.date_start else "")),
             ("Place", f"{incident.location.name}, {incident.location.country}"),
             ("Event", " / ".join(filter(None, [incident.event_type, incident.sub_event_type]))),
             ("Fatalities", "not reported" if incident.fatalities_best is None
