@@ -42,7 +42,7 @@ from incidents.models import (
     IncidentRelation,
     Tag,
 )
-from incidents.taxonomy import PUBLIC_STATUSES
+from incidents.taxonomy import PUBLIC_STATUSES, Status
 from incidents.version_changes import BOOKKEEPING_FIELDS
 from incidents.workflow import is_editor, status_choices_for
 
@@ -308,8 +308,12 @@ class IncidentAdmin(SimpleHistoryAdmin):
         form.reverting = is_revert(request)
         if "status" in form.base_fields:
             # A new record's status (the buttons move a saved one): only those this user may
-            # choose (`clean` enforces the rule).
-            form.base_fields["status"].widget.choices = status_choices_for(request.user, None)
+            # choose (`clean` enforces the rule), and never published: that asks first.
+            form.base_fields["status"].widget.choices = [
+                (value, label)
+                for value, label in status_choices_for(request.user, None)
+                if value != Status.PUBLISHED
+            ]
         return form
 
     def get_fieldsets(self, request: HttpRequest, obj: Incident | None = None):

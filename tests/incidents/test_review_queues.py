@@ -141,3 +141,9 @@ def test_an_analyst_cannot_publish_through_the_move_page(analyst_client):
 
     incident.refresh_from_db()
     assert incident.status == Status.IN_REVIEW
+
+
+def test_a_new_record_is_published_only_after_saving_it_and_confirming(editor_client):
+    form = editor_client.get(reverse("admin:incidents_incident_add")).context["adminform"].form
+
+    assert [value for value, _ in form.fields["status"].widget.choices] == ["draft", "in review"]

@@ -34,7 +34,8 @@ ALLOWED_MOVES = {
 }
 ALLOWED_NEW = {
     "analyst": {Status.DRAFT, Status.IN_REVIEW},
-    "editor": {Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED},
+    # An editor publishes a saved record, with the confirmation of "Publish…".
+    "editor": {Status.DRAFT, Status.IN_REVIEW},
 }
 
 
