@@ -28,7 +28,11 @@ from incidents.admin_list import (
     IncidentChangeList,
     StatusFilter,
     incident_filterset,
+    place,
+    status_badge,
 )
+from incidents.admin_queues import QueueFilter, editors_comment, shows_comments
+from incidents.admin_review import review_buttons, review_urls
 from incidents.duplicates import likely_duplicates
 from incidents.models import (
     Actor,
@@ -38,7 +42,7 @@ from incidents.models import (
     IncidentRelation,
     Tag,
 )
-from incidents.taxonomy import PUBLIC_STATUSES
+from incidents.taxonomy import PUBLIC_STATUSES, Status
 from incidents.version_changes import BOOKKEEPING_FIELDS
 from incidents.workflow import is_editor, status_choices_for
 
@@ -168,20 +172,27 @@ class IncidentAdmin(SimpleHistoryAdmin):
     ]
     inlines = [IncidentActorInline, CitationInline, IncidentRelationInline]
     autocomplete_fields = ["location", "origin_location", "tags"]
+    # Few enough columns to fit 1280 px without scrolling sideways (the browser test checks).
     list_display = [
         "public_id",
+        "title",
         "dates",
         "event_type",
-        "sub_event_type",
-        "place",
-        "country",
+        place,
         "fatalities_best",
-        "status",
+        status_badge,
     ]
-    list_display_links = ["public_id"]
+    list_display_links = ["public_id", "title"]
     list_select_related = ["location"]
     # The sidebar sets IncidentFilterSet's parameters, which IncidentChangeList runs.
-    list_filter = [EventTypeFilter, StatusFilter, ConfidenceFilter, DateFilter, CountryFilter]
+    list_filter = [
+        QueueFilter,
+        EventTypeFilter,
+        StatusFilter,
+        ConfidenceFilter,
+        DateFilter,
+        CountryFilter,
+    ]
     # Shows the search box (and allows autocomplete); the search is the FilterSet's `q`.
     search_fields = ["search_document"]
     search_help_text = SEARCH_HELP
@@ -206,13 +217,9 @@ class IncidentAdmin(SimpleHistoryAdmin):
             return f"{incident.date_start} – {incident.date_end}"
         return str(incident.date_start)
 
-    @admin.display(description="place", ordering="location__name")
-    def place(self, incident: Incident) -> str:
-        return incident.location.name
-
-    @admin.display(description="country", ordering="location__country")
-    def country(self, incident: Incident) -> str:
-        return incident.location.country
+    def get_list_display(self, request: HttpRequest):
+        columns = super().get_list_display(request)
+        return [*columns, editors_comment] if shows_comments(request) else columns
 
     def get_changelist(self, request: HttpRequest, **kwargs) -> type[IncidentChangeList]:
         return IncidentChangeList
@@ -244,6 +251,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
                 self.admin_site.admin_view(partial(admin_workflow.merge_view, self)),
                 name="incidents_incident_merge",
             ),
+            *review_urls(self),
         ]
         return extra + super().get_urls()
 
@@ -264,7 +272,12 @@ class IncidentAdmin(SimpleHistoryAdmin):
         return super().delete_view(request, object_id, extra_context)
 
     def change_view(self, request: HttpRequest, object_id: str, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "may_publish": is_editor(request.user)}
+        incident = self.get_object(request, unquote(object_id))
+        extra_context = {
+            **(extra_context or {}),
+            "may_publish": is_editor(request.user),
+            "review_buttons": review_buttons(request.user, incident) if incident else [],
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def history_form_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
@@ -294,12 +307,13 @@ class IncidentAdmin(SimpleHistoryAdmin):
         form.user = request.user
         form.reverting = is_revert(request)
         if "status" in form.base_fields:
-            # Offer only the statuses this user may choose (`clean` enforces the rule): from
-            # the record's status now, also when the form shows an earlier version.
-            current = obj.status if obj else None
-            if obj and form.reverting:
-                current = Incident.objects.filter(pk=obj.pk).values_list("status", flat=True)[0]
-            form.base_fields["status"].widget.choices = status_choices_for(request.user, current)
+            # A new record's status (the buttons move a saved one): only those this user may
+            # choose (`clean` enforces the rule), and never published: that asks first.
+            form.base_fields["status"].widget.choices = [
+                (value, label)
+                for value, label in status_choices_for(request.user, None)
+                if value != Status.PUBLISHED
+            ]
         return form
 
     def get_fieldsets(self, request: HttpRequest, obj: Incident | None = None):
@@ -310,6 +324,9 @@ class IncidentAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Incident | None = None):
         readonly = super().get_readonly_fields(request, obj)
+        if obj is not None:
+            # A record moves between statuses by the review buttons, which ask first.
+            readonly = [*readonly, "status"]
         if is_editor(request.user):
             return readonly
         # The comment to the author and the public retraction notice are the editors' words.

@@ -15,6 +15,7 @@ from incidents.taxonomy import (
     DAMAGE_DEFINITIONS,
     OUTCOME_DEFINITIONS,
     Claim,
+    Status,
 )
 from incidents.workflow import transition_errors
 
@@ -116,6 +117,10 @@ class IncidentForm(AsksForJudgements):
         current = self.instance.status if self.instance.pk else None
         new = cleaned.get("status", current)
         if new is None:  # a new record whose status failed validation: the field says why
+            return cleaned
+        if current is None and new == Status.PUBLISHED:
+            # Publishing is confirmed on its own page, which shows what the public will see.
+            self.add_error("status", "Save the record first, then publish it with “Publish…”.")
             return cleaned
         texts = ("review_note", "retraction_reason")
         errors = transition_errors(

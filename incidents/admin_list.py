@@ -31,10 +31,13 @@ from django.contrib.admin.views.main import (
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from core.api import closest_name
 from geo import gazetteer
 from geo.models import Location
+from incidents.admin_queues import QUEUE_VAR, in_queue
 from incidents.filters import IncidentFilterSet
 from incidents.models import Incident
 from incidents.workflow import sees_every_status
@@ -49,11 +52,29 @@ ADMIN_PARAMETERS = {
     IS_FACETS_VAR,
     IS_POPUP_VAR,
     TO_FIELD_VAR,
+    QUEUE_VAR,  # the desk's queues (incidents.admin_queues), after the FilterSet
 }
 # The FilterSet's parameters that narrow the list, as "Clear all filters" removes them; the
 # search and the sort order stay, as they do in Django's own change list.
-NARROWING = [name for name in IncidentFilterSet.base_filters if name not in {"q", "ordering"}]
+NARROWING = [
+    *(name for name in IncidentFilterSet.base_filters if name not in {"q", "ordering"}),
+    QUEUE_VAR,
+]
 SEARCH_HELP = IncidentFilterSet.base_filters[SEARCH_VAR].extra["help_text"]
+
+
+@admin.display(description="status", ordering="status")
+def status_badge(incident: Incident) -> SafeString:
+    """The status as a coloured label (admin.css: `.status-badge.status-in-review`)."""
+    css_name = incident.status.replace(" ", "-")
+    return format_html(
+        '<span class="status-badge status-{}">{}</span>', css_name, incident.get_status_display()
+    )
+
+
+@admin.display(description="place", ordering="location__name")
+def place(incident: Incident) -> str:
+    return f"{incident.location.name}, {incident.location.country}"
 
 
 def incident_filterset(request: HttpRequest, data: Any, queryset: QuerySet) -> IncidentFilterSet:
@@ -94,7 +115,7 @@ class IncidentChangeList(ChangeList):
             request, self.filterset_data(exclude_parameters or ()), self.root_queryset
         )
         refuse_bad_filters(request, filterset)
-        incidents = filterset.qs
+        incidents = in_queue(request, filterset.qs, self.params.get(QUEUE_VAR))
         if not incidents.query.select_related:
             incidents = self.apply_select_related(incidents)
         self.clear_all_filters_qs = self.get_query_string(remove=NARROWING)

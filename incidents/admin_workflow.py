@@ -70,13 +70,33 @@ def submit_for_review(model_admin, request: HttpRequest, queryset) -> None:
     report_move(model_admin, request, "submitted", moved, refused)
 
 
-@admin.action(description="Publish selected incidents", permissions=["publish"])
-def publish(model_admin, request: HttpRequest, queryset) -> None:
-    # Reinstating a retracted record is a decision about that record, taken on its own form.
-    moved, refused = move(
-        request, queryset, Status.PUBLISHED, only_from=(Status.DRAFT, Status.IN_REVIEW)
+PUBLISHABLE = (Status.DRAFT, Status.IN_REVIEW)
+
+
+@admin.action(description="Publish selected incidents…", permissions=["publish"])
+def publish(model_admin, request: HttpRequest, queryset) -> HttpResponse | None:
+    """Lists the records first; the answer posts back to this action with `apply`."""
+    if "apply" in request.POST:
+        # Reinstating a retracted record is a decision about that record, taken on its form.
+        with transaction.atomic():
+            moved, refused = move(
+                request, queryset.select_for_update(), Status.PUBLISHED, only_from=PUBLISHABLE
+            )
+        report_move(model_admin, request, "published", moved, refused)
+        return None
+    incidents = list(queryset.select_related("location"))
+    return TemplateResponse(
+        request,
+        "admin/incidents/incident/publish.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.model._meta,
+            "published": [i for i in incidents if i.status in PUBLISHABLE],
+            "left": [i for i in incidents if i.status not in PUBLISHABLE],
+            "selected": [incident.pk for incident in incidents],
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        },
     )
-    report_move(model_admin, request, "published", moved, refused)
 
 
 class RetractForm(forms.Form):

@@ -14,7 +14,11 @@ The admin form, the admin actions and the API all ask this module, so the rules 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
 
 from incidents.taxonomy import Status
 
@@ -119,3 +123,49 @@ def refusal(user, current: str | None, new: str) -> str:
         hint = f" It can become: {', '.join(allowed)}." if allowed else ""
         return f"{record} cannot become {new}.{hint}"
     return f"Only editors can {transition.name} incidents."
+
+
+@dataclass(frozen=True)
+class Queue:
+    """A desk's list of records waiting for someone: `records(user)` narrows the incidents."""
+
+    key: str
+    label: str
+    editors_only: bool
+    records: Callable[[Any], Q]
+
+
+def _drafts_of(user) -> Q:
+    return Q(status=Status.DRAFT, created_by=user)
+
+
+QUEUES = [
+    Queue("my_drafts", "My drafts", editors_only=False, records=_drafts_of),
+    # A draft with an editor's comment has been sent back: only editors write that comment,
+    # and sending a record back needs one (TRANSITIONS).
+    Queue(
+        "sent_back",
+        "Sent back to me",
+        editors_only=False,
+        records=lambda user: _drafts_of(user) & ~Q(review_note=""),
+    ),
+    Queue(
+        "awaiting_review",
+        "Awaiting review",
+        editors_only=True,
+        records=lambda user: Q(status=Status.IN_REVIEW),
+    ),
+]
+
+
+def queues_for(user) -> list[Queue]:
+    return [queue for queue in QUEUES if not queue.editors_only or is_editor(user)]
+
+
+def moves_from(user, current: str) -> list[tuple[str, Transition]]:
+    """The statuses `user` may move a record from `current` to, with the move's name."""
+    return [
+        (target, transition)
+        for (source, target), transition in TRANSITIONS.items()
+        if source == current and may_set_status(user, current, target)
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from incidents.taxonomy import ACLED_EVENT_TYPES
@@ -94,3 +96,79 @@ def test_the_sub_event_list_follows_the_event_type(admin_session, browser, live_
     assert protests == ACLED_EVENT_TYPES["Protests"]
     assert battles == ACLED_EVENT_TYPES["Battles"]
     assert left_chosen == ""  # a protest's sub-type is not kept for a battle
+
+
+def sideways_overflow(page) -> dict[str, int]:
+    """How many pixels the page and the list's table reach past the window's width."""
+    return page.evaluate(
+        """() => {
+            const root = document.documentElement;
+            const results = document.querySelector('#changelist .results');
+            return {
+                page: root.scrollWidth - root.clientWidth,
+                results: results ? results.scrollWidth - results.clientWidth : -1,
+            };
+        }"""
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_incident_list_fits_1280_px_without_scrolling_sideways(
+    long_titled, browser, live_server, admin_session
+):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.add_cookies([admin_session])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/incidents/incident/")
+    headings = page.locator("#result_list thead th").all_inner_texts()
+    badges = page.locator("#result_list .status-badge").count()
+    rows = page.locator("#result_list tbody tr").count()
+    overflow = sideways_overflow(page)
+    status_box = page.locator("#result_list thead th.column-status_badge").bounding_box()
+    context.close()
+
+    assert [h.strip().upper() for h in headings if h.strip()][:3] == ["PUBLIC ID", "TITLE", "DATES"]
+    assert badges == rows > 0
+    assert overflow == {"page": 0, "results": 0}
+    assert status_box is not None and status_box["x"] + status_box["width"] <= 1280
+
+
+@pytest.fixture
+def in_review(admin_session) -> tuple[str, str]:
+    """A demo record waiting for review, saved before the browser starts."""
+    from incidents.models import Incident
+
+    waiting = Incident.objects.filter(status="published").order_by("pk").first()
+    assert waiting is not None
+    waiting.status = "in review"
+    waiting.save()
+    return waiting.public_id, waiting.title
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_editor_publishes_from_the_review_queue_after_confirming(
+    in_review, admin_session, browser, live_server
+):
+    public_id, title = in_review
+    context, page = signed_in_page(browser, admin_session)
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_role("link", name="Awaiting review").click()
+    page.wait_for_url(re.compile(r"queue=awaiting_review"))
+    queue = page.locator("#result_list tbody tr").all_inner_texts()
+    page.get_by_role("link", name=title).click()
+    page.wait_for_url(re.compile(r"/change/"))
+    page.get_by_role("link", name="Publish…").click()
+    page.wait_for_url(re.compile(r"/move/published/"))
+    asked = page.locator("#content h1").inner_text()
+    shown = page.locator(".public-preview").inner_text()
+    page.get_by_role("button", name="Publish").click()
+    page.wait_for_url(re.compile(r"/change/"))
+    told = page.locator(".messagelist").inner_text()
+    status_now = page.locator(".field-status .readonly").inner_text()
+    context.close()
+
+    assert len(queue) == 1 and public_id in queue[0]
+    assert asked == f"Publish: {public_id}?"
+    assert title in shown
+    assert told == f"{public_id}: publish done."
+    assert status_now == "published"

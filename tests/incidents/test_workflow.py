@@ -34,7 +34,8 @@ ALLOWED_MOVES = {
 }
 ALLOWED_NEW = {
     "analyst": {Status.DRAFT, Status.IN_REVIEW},
-    "editor": {Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED},
+    # An editor publishes a saved record, with the confirmation of "Publish…".
+    "editor": {Status.DRAFT, Status.IN_REVIEW},
 }
 
 
@@ -49,24 +50,47 @@ def with_texts(**fields) -> dict:
     )
 
 
+def move_url(incident: Incident, new: str) -> str:
+    return reverse("admin:incidents_incident_move", args=[incident.pk, new.replace(" ", "-")])
+
+
+def confirm_move(client: Client, incident: Incident, new: str, **data: str):
+    """Press the change form's button for the move and confirm it, as an editor would."""
+    if new == Status.RETRACTED:
+        url = reverse("admin:incidents_incident_retract", args=[incident.pk])
+        return client.post(url, {"reason": "Misdated."} | data)
+    return client.post(
+        move_url(incident, new), {"confirm": "1", "comment": "Please add the second source."} | data
+    )
+
+
 @pytest.mark.parametrize("role", ["analyst", "editor"])
 @pytest.mark.parametrize(("current", "new"), list(itertools.permutations(STATUSES, 2)))
 def test_role_and_transition_matrix_in_the_admin(role, current, new, request):
     client = request.getfixturevalue(f"{role}_client")
     incident = IncidentFactory(status=current)
 
-    response = client.post(
-        change_url(incident), change_form_data(incident, **with_texts(status=new))
-    )
+    response = confirm_move(client, incident, new)
 
     incident.refresh_from_db()
-    if (current, new) in ALLOWED_MOVES[role]:
-        assert response.status_code == 302, response.context["adminform"].form.errors
-        assert incident.status == new
-    else:
-        assert response.status_code == 200
-        assert "status" in response.context["adminform"].form.errors
-        assert incident.status == current
+    assert incident.status == (new if (current, new) in ALLOWED_MOVES[role] else current)
+    assert response.status_code in (302, 403)
+
+
+@pytest.mark.parametrize("role", ["analyst", "editor"])
+def test_the_status_of_a_saved_record_is_not_changed_by_its_form(role, request):
+    client = request.getfixturevalue(f"{role}_client")
+    incident = IncidentFactory(status=Status.IN_REVIEW)
+
+    page = client.get(change_url(incident))
+    response = client.post(
+        change_url(incident), change_form_data(incident, **with_texts(status="published"))
+    )
+
+    assert 'name="status"' not in page.content.decode()
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.status == Status.IN_REVIEW
 
 
 @pytest.mark.parametrize("role", ["analyst", "editor"])
@@ -90,16 +114,13 @@ def test_role_and_status_of_a_new_record_in_the_admin(role, status, request):
 def test_sending_back_needs_a_comment_for_the_author(editor_client):
     incident = IncidentFactory(status=Status.IN_REVIEW)
 
-    silent = editor_client.post(
-        change_url(incident), change_form_data(incident, status="draft", review_note="")
-    )
-    commented = editor_client.post(
-        change_url(incident),
-        change_form_data(incident, status="draft", review_note="Which base? Two are named."),
+    silent = confirm_move(editor_client, incident, Status.DRAFT, comment="")
+    commented = confirm_move(
+        editor_client, incident, Status.DRAFT, comment="Which base? Two are named."
     )
 
     assert silent.status_code == 200
-    assert silent.context["adminform"].form.errors["review_note"] == [
+    assert silent.context["form"].errors["comment"] == [
         "Write a comment for the author when sending a record back."
     ]
     assert commented.status_code == 302
@@ -110,23 +131,25 @@ def test_sending_back_needs_a_comment_for_the_author(editor_client):
 def test_retracting_needs_a_reason(editor_client):
     incident = IncidentFactory(status=Status.PUBLISHED)
 
-    response = editor_client.post(
-        change_url(incident), change_form_data(incident, status="retracted", retraction_reason="")
-    )
+    response = confirm_move(editor_client, incident, Status.RETRACTED, reason="")
 
-    assert response.context["adminform"].form.errors["retraction_reason"] == [
-        "Say why the incident is retracted."
-    ]
+    assert response.context["form"].errors["reason"] == ["This field is required."]
     incident.refresh_from_db()
     assert incident.status == "published"
 
 
-def test_analyst_is_offered_only_the_moves_they_may_make(analyst_client):
-    draft = IncidentFactory(status="draft")
+def test_analyst_is_offered_only_the_moves_they_may_make(analyst_client, editor_client):
+    def buttons(client, status):
+        page = client.get(change_url(IncidentFactory(status=status)))
+        return [button["label"] for button in page.context["review_buttons"]]
 
-    form = analyst_client.get(change_url(draft)).context["adminform"].form
-
-    assert [value for value, _ in form.fields["status"].widget.choices] == ["draft", "in review"]
+    assert buttons(analyst_client, Status.DRAFT) == ["Submit for review…"]
+    assert buttons(analyst_client, Status.IN_REVIEW) == []
+    assert buttons(analyst_client, Status.PUBLISHED) == []
+    assert buttons(editor_client, Status.DRAFT) == ["Submit for review…", "Publish…"]
+    assert buttons(editor_client, Status.IN_REVIEW) == ["Send back…", "Publish…"]
+    assert buttons(editor_client, Status.PUBLISHED) == ["Retract…"]
+    assert buttons(editor_client, Status.RETRACTED) == ["Reinstate…"]
 
 
 def test_analyst_can_correct_a_published_incident_without_unpublishing_it(analyst_client):
@@ -135,13 +158,10 @@ def test_analyst_can_correct_a_published_incident_without_unpublishing_it(analys
     kept = analyst_client.post(
         change_url(published), change_form_data(published, title="Corrected title")
     )
-    published.refresh_from_db()
-    unpublished = analyst_client.post(
-        change_url(published), change_form_data(published, status="draft")
-    )
+    unpublished = confirm_move(analyst_client, published, Status.DRAFT)
 
     assert kept.status_code == 302
-    assert unpublished.status_code == 200
+    assert unpublished.status_code == 302
     published.refresh_from_db()
     assert (published.title, published.status) == ("Corrected title", "published")
 
@@ -158,7 +178,13 @@ def test_editor_publishes_a_selection_and_is_told_what_was_left(editor_client):
     ready = IncidentFactory.create_batch(2, status=Status.IN_REVIEW)
     retracted = IncidentFactory(status=Status.RETRACTED)
 
-    response = run_action(editor_client, "publish", [*ready, retracted], follow=True)
+    asked = run_action(editor_client, "publish", [*ready, retracted])
+    unchanged = set(Incident.objects.values_list("status", flat=True))
+    response = run_action(editor_client, "publish", [*ready, retracted], follow=True, apply="1")
+
+    assert unchanged == {"in review", "retracted"}
+    assert {i.public_id for i in asked.context["published"]} == {i.public_id for i in ready}
+    assert [i.public_id for i in asked.context["left"]] == [retracted.public_id]
 
     assert [i.status for i in Incident.objects.filter(pk__in=[r.pk for r in ready])] == [
         "published",
@@ -203,7 +229,7 @@ def test_analysts_have_no_publish_or_retract_actions(analyst_client, editor_clie
 def test_analyst_cannot_publish_through_the_action(analyst_client):
     incident = IncidentFactory(status=Status.IN_REVIEW)
 
-    run_action(analyst_client, "publish", [incident])
+    run_action(analyst_client, "publish", [incident], apply="1")
 
     incident.refresh_from_db()
     assert incident.status == Status.IN_REVIEW
@@ -272,10 +298,8 @@ def test_analyst_submits_a_selection_for_review(analyst_client):
 def test_a_refused_move_names_only_the_moves_the_user_may_make(analyst_client, editor_client):
     def refusal(client):
         incident = IncidentFactory(status=Status.PUBLISHED)
-        response = client.post(
-            change_url(incident), change_form_data(incident, **with_texts(status="draft"))
-        )
-        return response.context["adminform"].form.errors["status"]
+        response = client.get(move_url(incident, "draft"), follow=True)
+        return [str(message) for message in response.context["messages"]]
 
     assert refusal(editor_client) == [
         "A record that is published cannot become draft. It can become: retracted."
