@@ -8,8 +8,6 @@ only, whoever asks: it is the public's view. Its facets are `incidents.facets`, 
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -158,13 +156,6 @@ def sort_links(params: QueryDict) -> list[Link]:
     ]
 
 
-def list_item(text: str) -> str:
-    """One item of a comma-separated list parameter, quoted when it holds a comma."""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="").writerow([text])
-    return out.getvalue()
-
-
 def facet_links(
     params: QueryDict, filterset: IncidentFilterSet, counts: list[facets.FacetCounts]
 ) -> list[dict[str, Any]]:
@@ -193,10 +184,10 @@ def value_link(params: QueryDict, facet: facets.Facet, value: facets.FacetValue)
     names = {value.value.casefold(), value.label.casefold()}
     chosen = [item for item in items if item.casefold() in names]
     if chosen:
-        rest = [list_item(item) for item in items if item not in chosen]
+        rest = [facets.parameter_value(item) for item in items if item not in chosen]
         return Link(value.label, with_params(params, **{facet.parameter: rest}), value.count, True)
     # Within the current selection, selecting the value narrows it to the incidents counted.
-    url = with_params(params, **{facet.parameter: [list_item(value.value)]})
+    url = with_params(params, **{facet.parameter: [value.value]})
     return Link(value.label, url, value.count)
 
 

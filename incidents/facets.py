@@ -8,7 +8,9 @@ facet's link narrows the selection to the incidents its count says.
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,9 +49,17 @@ class Facet:
     may_be_blank: bool = False  # a text column where "" means unknown
 
 
+def parameter_value(text: str) -> str:
+    """`text` as one item of a list parameter: quoted when it holds a comma or a quote, as the
+    list filters read their items as CSV."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow([text])
+    return out.getvalue()
+
+
 @dataclass(frozen=True)
 class FacetValue:
-    value: str  # what the filter parameter is given to select it
+    value: str  # what the filter parameter is given to select it (parameter_value)
     label: str
     count: int
 
@@ -138,7 +148,7 @@ def _values(incidents: QuerySet, facet: Facet) -> list[FacetValue]:
     )
     return [
         FacetValue(
-            value=str(row["facet_value"]),
+            value=parameter_value(str(row["facet_value"])),
             label=facet.describe(row["facet_label"]),
             count=row["count"],
         )

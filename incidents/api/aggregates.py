@@ -27,9 +27,9 @@ FACET_PARAMETER = OpenApiParameter(
     many=True,
     explode=False,
     enum=list(facets.FACETS),
-    description="The facets to count, comma-separated or repeated; default all. `year` is "
-    "selected by `date_after=YYYY-01-01&date_before=YYYY-12-31`, each other facet by the "
-    "filter of the same name.",
+    description="The facets to count, comma-separated or repeated; default all. Each value is "
+    "selected by the filter of the facet's name, except `year` (an incident counts in the year "
+    "of its first day), selected by `date_after=YYYY-01-01&date_before=YYYY-12-31`.",
 )
 FACETS_RESPONSE = inline_serializer(
     "IncidentFacets",
@@ -72,7 +72,8 @@ class IncidentAggregates(_GenericViewSet):
         """How many incidents match the filters: exactly the rows the list pages through."""
         return Response({"count": self.filter_queryset(self.get_queryset()).count()})
 
-    @extend_schema(parameters=[FACET_PARAMETER], responses=FACETS_RESPONSE)
+    # The list's filters are documented too: drf-spectacular shows them on lists only.
+    @extend_schema(parameters=[FACET_PARAMETER], responses=FACETS_RESPONSE, filters=True)
     @action(
         detail=False,
         pagination_class=None,
