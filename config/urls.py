@@ -8,6 +8,7 @@ from rest_framework.routers import APIRootView
 from accounts.api import obtain_token
 from accounts.views import api_token, revoke_api_token
 from core.views import healthz
+from incidents.explorer import incident_explorer
 from incidents.views import (
     home,
     incident_bibtex,
@@ -56,6 +57,7 @@ handler500 = "core.errors.server_error"
 urlpatterns = [
     path("", home, name="home"),
     path("healthz/", healthz, name="healthz"),
+    path("incidents/", incident_explorer, name="incident-explorer"),
     path("incidents/<str:public_id>/", incident_page, name="incident-page"),
     path("incidents/<str:public_id>/cite.bib", incident_bibtex, name="incident-bibtex"),
     path("incidents/<str:public_id>/cite.json", incident_csl_json, name="incident-csl-json"),

@@ -25,7 +25,14 @@ def directives(response) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/incidents/SYR-2022-00001/", "/admin/login/", "/api/v1/incidents/", "/api/v1/docs/"],
+    [
+        "/",
+        "/incidents/?country=IRQ",
+        "/incidents/SYR-2022-00001/",
+        "/admin/login/",
+        "/api/v1/incidents/",
+        "/api/v1/docs/",
+    ],
 )
 def test_every_kind_of_response_carries_a_strict_policy(client, seeded, path):
     response = client.get(path)
@@ -165,6 +172,7 @@ def admin_session(live_server, transactional_db) -> dict:
 def test_pages_load_in_a_browser_without_a_policy_violation(admin_session, browser, live_server):
     cookie = admin_session
     assert violations_on(browser, f"{live_server.url}/") == []
+    assert violations_on(browser, f"{live_server.url}/incidents/?country=IRQ") == []
     assert violations_on(browser, f"{live_server.url}/incidents/SYR-2022-00001/") == []
     assert violations_on(browser, f"{live_server.url}/incidents/SYR-2022-00001/v/1/") == []
     assert violations_on(browser, f"{live_server.url}/api/v1/docs/") == []

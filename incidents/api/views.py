@@ -9,12 +9,11 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_view,
-    inline_serializer,
 )
-from rest_framework import serializers, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -33,6 +32,7 @@ from core.renderers import STREAMED_FORMATS, CSVRenderer, GeoJSONRenderer
 from core.site_urls import absolute_url
 from csvio.export import streamed_incidents
 from csvio.layouts import PRESETS
+from incidents.api.aggregates import FACET_PARAMETER, IncidentAggregates
 from incidents.api.serializers import (
     ActorBriefSerializer,
     ActorSerializer,
@@ -98,6 +98,7 @@ QUERY_PARAMETERS = {
     "list": [FORMAT_PARAMETER, *LAYOUT_PARAMETERS],
     "export": [*LAYOUT_PARAMETERS, EXPORT_FORMAT_PARAMETER],
     "count": [],
+    "facets": [FACET_PARAMETER],
 }
 
 
@@ -145,7 +146,7 @@ class IncidentFilterBackend(DjangoFilterBackend):
     partial_update=extend_schema(parameters=[IF_MATCH]),
     destroy=extend_schema(parameters=[IF_MATCH]),
 )
-class IncidentViewSet(StrictQueryParameters, viewsets.ModelViewSet):
+class IncidentViewSet(IncidentAggregates, StrictQueryParameters, viewsets.ModelViewSet):
     """Armed-conflict incidents; anonymous users and researchers see published records (and
     retracted ones, asked for with `status`)."""
 
@@ -164,8 +165,8 @@ class IncidentViewSet(StrictQueryParameters, viewsets.ModelViewSet):
 
     def get_queryset(self):
         visible = Incident.objects.visible_to(self.request.user)
-        if self.streams() or self.action in ("history", "count"):
-            return visible  # the export loads what its columns need; a count needs none
+        if self.streams() or self.action in ("history", "count", "facets"):
+            return visible  # the export loads what its columns need; counts need none
         incidents = IncidentSerializer.eager_load(visible, visible)
         if self.request.method in VERSIONED_WRITES:
             # Locked until the write commits, so that of two writes naming the same version
@@ -336,19 +337,6 @@ class IncidentViewSet(StrictQueryParameters, viewsets.ModelViewSet):
         """Every incident that matches the filters, streamed as one file, without a row cap."""
         fmt = request.accepted_renderer.format
         return self.exported(fmt if fmt in STREAMED_FORMATS else "csv")
-
-    @extend_schema(
-        parameters=QUERY_PARAMETERS["count"],
-        responses=inline_serializer("IncidentCount", {"count": serializers.IntegerField()}),
-    )
-    @action(
-        detail=False,
-        pagination_class=None,
-        renderer_classes=[JSONRenderer, BrowsableAPIRenderer],
-    )
-    def count(self, request: Request):
-        """How many incidents match the filters: exactly the rows the list pages through."""
-        return Response({"count": self.filter_queryset(self.get_queryset()).count()})
 
     def exported(self, fmt: str, incidents=None) -> StreamingHttpResponse:
         """The filtered incidents (or `incidents`) in the layout the request names (`preset`,
