@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -168,6 +169,16 @@ class LinesField(serializers.ListField):
         return "\n".join(entry.strip() for entry in entries if entry.strip())
 
 
+def query_flag(params: Mapping[str, str], name: str) -> bool:
+    """The yes/no query parameter `name` (absent or empty: no); any other value than a yes or
+    a no is a 400 naming it."""
+    field = serializers.BooleanField(error_messages={"invalid": "Use 1 or 0 (true or false)."})
+    try:
+        return bool(field.run_validation(params.get(name) or False))
+    except exceptions.ValidationError as error:
+        raise exceptions.ValidationError({name: error.detail}) from error
+
+
 BRIEF_PARAMETER = OpenApiParameter(
     "brief",
     OpenApiTypes.BOOL,
@@ -176,11 +187,12 @@ BRIEF_PARAMETER = OpenApiParameter(
 
 
 class BriefListMixin(_GenericViewSet):
-    """`?brief=1` on a list returns the brief form, for autocomplete widgets."""
+    """`?brief=1` on a list returns the brief form, for autocomplete widgets (the schema
+    documents the parameter and the brief pages: core.schema)."""
 
     brief_serializer_class: type[serializers.Serializer]
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
-        if self.action == "list" and self.request.query_params.get("brief") in ("1", "true"):
+        if self.action == "list" and query_flag(self.request.query_params, "brief"):
             return self.brief_serializer_class
         return super().get_serializer_class()

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from simple_history.utils import bulk_create_with_history
 
 from core.api import BriefRelatedField, KeyRelatedField, LinesField, ModelValidationMixin
+from core.json_types import JSONTypesMixin
 from csvio.layouts import PRESETS
 from csvio.layouts.base import Preset
 from csvio.layouts.native import NATIVE
@@ -39,7 +40,7 @@ class ActorBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "name", "actor_type"]
 
 
-class ActorSerializer(ModelValidationMixin, serializers.ModelSerializer):
+class ActorSerializer(JSONTypesMixin, ModelValidationMixin, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="actor-detail")
     aliases = LinesField(required=False)
     # A declared field: the serializer's metaclass takes it out of the class attributes, so it
@@ -77,7 +78,7 @@ class SourceBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "title", "publisher", "published_at"]
 
 
-class SourceSerializer(ModelValidationMixin, serializers.ModelSerializer):
+class SourceSerializer(JSONTypesMixin, ModelValidationMixin, serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="source-detail")
     republished_from = BriefRelatedField(
         SourceBriefSerializer, queryset=Source.objects.all(), allow_null=True, required=False
@@ -122,7 +123,7 @@ class IncidentBriefSerializer(serializers.ModelSerializer):
         fields = ["public_id", "url", "title", "date_start", "date_end"]
 
 
-class IncidentActorSerializer(serializers.ModelSerializer):
+class IncidentActorSerializer(JSONTypesMixin, serializers.ModelSerializer):
     actor = BriefRelatedField(ActorBriefSerializer, queryset=Actor.objects.all())
 
     class Meta:
@@ -130,7 +131,7 @@ class IncidentActorSerializer(serializers.ModelSerializer):
         fields = ["actor", "role", "attribution", "side"]
 
 
-class CitationSerializer(serializers.ModelSerializer):
+class CitationSerializer(JSONTypesMixin, serializers.ModelSerializer):
     # Not Field.source: declared fields leave the class attributes (see ActorSerializer.parent).
     source = BriefRelatedField(SourceBriefSerializer, queryset=Source.objects.all())  # type: ignore[assignment]
     supports = serializers.ListField(
@@ -158,7 +159,9 @@ class TagsField(serializers.ListField):
         return [tag.name for tag in tags.all()]
 
 
-class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer[Incident]):
+class IncidentSerializer(
+    JSONTypesMixin, ModelValidationMixin, serializers.ModelSerializer[Incident]
+):
     # For mypy the type parameter is Model, from ModelValidationMixin's base: hence the
     # instance's declared type here and the override ignores below.
     instance: Incident | None
@@ -174,7 +177,7 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer[Incid
     actors = IncidentActorSerializer(source="participants", many=True, required=False)
     citations = CitationSerializer(many=True, required=False)
     relations = serializers.SerializerMethodField()
-    duplicate_of = IncidentBriefSerializer(read_only=True)
+    duplicate_of = IncidentBriefSerializer(read_only=True, allow_null=True)
     permalink = serializers.SerializerMethodField()
     citation = serializers.SerializerMethodField()
 
@@ -368,9 +371,9 @@ class HistoryEntrySerializer(serializers.Serializer):
 
     version = serializers.IntegerField()
     date = serializers.DateTimeField(source="history_date")
-    user = serializers.CharField(source="history_user.username", default=None)
+    user = serializers.CharField(source="history_user.username", default=None, allow_null=True)
     change = serializers.SerializerMethodField()
-    reason = serializers.CharField(source="history_change_reason", default=None)
+    reason = serializers.CharField(source="history_change_reason", default=None, allow_null=True)
     status = serializers.CharField()
     changes = HistoryChangeSerializer(many=True, source="field_changes")
 
@@ -401,7 +404,7 @@ class ExportOptions(serializers.Serializer):
         return PRESETS[options.validated_data["preset"]], options.validated_data["include_all"]
 
 
-class MergeSerializer(serializers.Serializer):
+class MergeSerializer(JSONTypesMixin, serializers.Serializer):
     into = KeyRelatedField(
         slug_field="public_id",
         queryset=Incident.objects.all(),
