@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev run test lint format clean
+.PHONY: install install-dev run test fuzz lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ test: install-dev
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+# Thousands of generated API requests against a real server, every schemathesis check, as an
+# anonymous reader and as an editor, in a throwaway database (bin/fuzz).
+FUZZ_CASES ?= 5000
+fuzz: install-dev
+	$(BIN)/python bin/fuzz --cases $(FUZZ_CASES)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -250,6 +250,16 @@ class StrictQueryParameters(_GenericViewSet):
         return known
 
 
+def query_flag(params: Mapping[str, str], name: str) -> bool:
+    """The yes/no query parameter `name` (absent or empty: no); any other value than a yes or
+    a no is a 400 naming it."""
+    field = serializers.BooleanField(error_messages={"invalid": "Use 1 or 0 (true or false)."})
+    try:
+        return bool(field.run_validation(params.get(name) or False))
+    except exceptions.ValidationError as error:
+        raise exceptions.ValidationError({name: error.detail}) from error
+
+
 BRIEF_PARAMETER = OpenApiParameter(
     "brief",
     OpenApiTypes.BOOL,
@@ -258,12 +268,13 @@ BRIEF_PARAMETER = OpenApiParameter(
 
 
 class BriefListMixin(StrictQueryParameters):
-    """`?brief=1` on a list returns the brief form, for autocomplete widgets."""
+    """`?brief=1` on a list returns the brief form, for autocomplete widgets (the schema
+    documents the parameter and the brief pages: core.schema)."""
 
     brief_serializer_class: type[serializers.Serializer]
     query_parameters = {"list": [BRIEF_PARAMETER]}
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
-        if self.action == "list" and self.request.query_params.get("brief") in ("1", "true"):
+        if self.action == "list" and query_flag(self.request.query_params, "brief"):
             return self.brief_serializer_class
         return super().get_serializer_class()

@@ -22,6 +22,21 @@ RETRY_AFTER_SECONDS = 5
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
+# The body of every error answer under /api/ (DRF's and this module's), as the OpenAPI schema
+# documents it: `detail` says what went wrong; a refused request instead names each bad
+# parameter or field with its messages.
+ERROR_BODY_SCHEMA = {
+    "type": "object",
+    "description": "`detail` says what went wrong. A refused request (400) names instead each "
+    "bad parameter or field with a list of messages (`non_field_errors` for the request as a "
+    "whole); a nested field's messages nest the same way, by field or by position in a list.",
+    "properties": {"detail": {"type": "string"}},
+    "additionalProperties": {
+        "anyOf": [{"type": "array", "items": {}}, {"type": "object", "additionalProperties": True}]
+    },
+}
+
+
 def is_api(request: HttpRequest) -> bool:
     path = request.path_info
     return path == API_ROOT or path.startswith(f"{API_ROOT}/")

@@ -21,13 +21,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.expressions import OrderBy
-from rest_framework.exceptions import ValidationError
-from rest_framework.fields import BooleanField
-from rest_framework.pagination import BasePagination, CursorPagination
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import BasePagination, Cursor, CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from core.api import query_flag
 from core.site_urls import absolute_url
 
 
@@ -135,30 +135,12 @@ class KeysetPagination(BasePagination):
         return rows
 
     def get_page_size(self, request: Request) -> int:
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return settings.API_PAGE_SIZE
-        try:
-            size = int(raw)
-        except ValueError:
-            size = 0
-        if not 1 <= size <= settings.API_MAX_PAGE_SIZE:
-            raise ValidationError(
-                {
-                    self.page_size_query_param: [
-                        f"Must be a whole number from 1 to {settings.API_MAX_PAGE_SIZE}."
-                    ]
-                }
-            )
-        return size
+        return requested_page_size(
+            request, self.page_size_query_param, settings.API_PAGE_SIZE, settings.API_MAX_PAGE_SIZE
+        )
 
     def wants_count(self, request: Request) -> bool:
-        raw = request.query_params.get(self.count_query_param)
-        if raw is None or raw in BooleanField.FALSE_VALUES:
-            return False
-        if raw in BooleanField.TRUE_VALUES:
-            return True
-        raise ValidationError({self.count_query_param: ["Use 1 or 0 (true or false)."]})
+        return query_flag(request.query_params, self.count_query_param)
 
     def get_paginated_response(self, data) -> Response:
         counted = {} if self.count is None else {"count": self.count}
@@ -228,18 +210,9 @@ class KeysetPagination(BasePagination):
                 "description": "Opaque position from the `next` or `previous` link of a page.",
                 "schema": {"type": "string"},
             },
-            {
-                "name": self.page_size_query_param,
-                "required": False,
-                "in": "query",
-                "description": f"Rows per page, 1 to {settings.API_MAX_PAGE_SIZE} "
-                f"(default {settings.API_PAGE_SIZE}).",
-                "schema": {
-                    "type": "integer",
-                    "minimum": 1,
-                    "maximum": settings.API_MAX_PAGE_SIZE,
-                },
-            },
+            page_size_parameter(
+                self.page_size_query_param, settings.API_PAGE_SIZE, settings.API_MAX_PAGE_SIZE
+            ),
             {
                 "name": self.count_query_param,
                 "required": False,
@@ -263,6 +236,67 @@ class KeysetPagination(BasePagination):
         }
 
 
+class CheckedCursorPagination(CursorPagination):
+    """DRF's cursor paging (for an ordering `KeysetPagination` cannot walk), answering a bad
+    `page_size` or `cursor` with a 400 naming it, as `KeysetPagination` does: DRF quietly
+    uses the default page size, and answers a bad cursor with a 404."""
+
+    page_size_query_param = "page_size"
+
+    def get_page_size(self, request: Request) -> int:
+        return requested_page_size(request, self.page_size_query_param, *self.sizes())
+
+    def sizes(self) -> tuple[int, int]:
+        """(default, maximum) page size."""
+        return (
+            self.page_size or settings.API_PAGE_SIZE,
+            self.max_page_size or settings.API_MAX_PAGE_SIZE,
+        )
+
+    def decode_cursor(self, request: Request) -> Cursor | None:
+        try:
+            return super().decode_cursor(request)
+        except NotFound as error:
+            raise ValidationError(
+                {self.cursor_query_param: ["Not a cursor this API handed out."]}
+            ) from error
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return [
+            *(
+                parameter
+                for parameter in super().get_schema_operation_parameters(view)
+                if parameter["name"] != self.page_size_query_param
+            ),
+            page_size_parameter(self.page_size_query_param, *self.sizes()),
+        ]
+
+
+def requested_page_size(request: Request, name: str, default: int, maximum: int) -> int:
+    """The page size the request asks for in `name` (absent or empty: `default`); a 400
+    outside 1…maximum."""
+    raw = request.query_params.get(name)
+    if not raw:
+        return default
+    try:
+        size = int(raw)
+    except ValueError:
+        size = 0
+    if not 1 <= size <= maximum:
+        raise ValidationError({name: [f"Must be a whole number from 1 to {maximum}."]})
+    return size
+
+
+def page_size_parameter(name: str, default: int, maximum: int) -> dict[str, Any]:
+    return {
+        "name": name,
+        "required": False,
+        "in": "query",
+        "description": f"Rows per page, 1 to {maximum} (default {default}).",
+        "schema": {"type": "integer", "minimum": 1, "maximum": maximum},
+    }
+
+
 def _value_of(row: models.Model, field: str) -> Any:
     return getattr(row, "pk" if field == "id" else field)
 
@@ -283,7 +317,7 @@ def _from_json(field: models.Field, value: Any) -> Any:
     return field.to_python(value)
 
 
-class SiteCursorPagination(CursorPagination):
+class SiteCursorPagination(CheckedCursorPagination):
     """DRF's cursor paging, its `next` and `previous` links built on the site's base."""
 
     def paginate_queryset(self, queryset, request: Request, view=None) -> list[Any] | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from core.api import BriefRelatedField, LinesField, ModelValidationMixin, SelfLinkField
+from core.json_types import JSONTypesMixin
 from geo.models import Location
 
 
@@ -14,7 +15,7 @@ class LocationBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "name", "country", "latitude", "longitude"]
 
 
-class LocationSerializer(ModelValidationMixin, serializers.ModelSerializer):
+class LocationSerializer(JSONTypesMixin, ModelValidationMixin, serializers.ModelSerializer):
     url = SelfLinkField(view_name="location-detail")
     alternate_names = LinesField(required=False)
     # The serializer's metaclass moves declared fields out of the class (Field.parent stays).

@@ -1,17 +1,15 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from core.api import BRIEF_PARAMETER, BriefListMixin, QSearchFilter
+from core.api import BriefListMixin, QSearchFilter
 from geo.api.serializers import LocationBriefSerializer, LocationSerializer
 from geo.models import Location
 from incidents.querysets import LinkedRecordQuerySet
 from incidents.workflow import sees_every_status
 
 
-@extend_schema_view(list=extend_schema(parameters=[BRIEF_PARAMETER]))
 class LocationViewSet(BriefListMixin, viewsets.ModelViewSet):
     """Places where incidents happen, with WGS84 coordinates and ISO 3166 country and area."""
 

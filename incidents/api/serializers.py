@@ -17,6 +17,7 @@ from core.api import (
     ModelValidationMixin,
     SelfLinkField,
 )
+from core.json_types import JSONTypesMixin
 from csvio.layouts import PRESETS
 from csvio.layouts.base import Preset
 from csvio.layouts.native import NATIVE
@@ -46,7 +47,7 @@ class ActorBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "name", "actor_type"]
 
 
-class ActorSerializer(ModelValidationMixin, serializers.ModelSerializer):
+class ActorSerializer(JSONTypesMixin, ModelValidationMixin, serializers.ModelSerializer):
     url = SelfLinkField(view_name="actor-detail")
     aliases = LinesField(required=False)
     # A declared field: the serializer's metaclass takes it out of the class attributes, so it
@@ -84,7 +85,7 @@ class SourceBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "title", "publisher", "published_at"]
 
 
-class SourceSerializer(ModelValidationMixin, serializers.ModelSerializer):
+class SourceSerializer(JSONTypesMixin, ModelValidationMixin, serializers.ModelSerializer):
     url = SelfLinkField(view_name="source-detail")
     republished_from = BriefRelatedField(
         SourceBriefSerializer, queryset=Source.objects.all(), allow_null=True, required=False
@@ -127,7 +128,7 @@ class IncidentBriefSerializer(serializers.ModelSerializer):
         fields = ["public_id", "url", "title", "date_start", "date_end"]
 
 
-class IncidentActorSerializer(serializers.ModelSerializer):
+class IncidentActorSerializer(JSONTypesMixin, serializers.ModelSerializer):
     actor = BriefRelatedField(ActorBriefSerializer, queryset=Actor.objects.all())
 
     class Meta:
@@ -137,7 +138,7 @@ class IncidentActorSerializer(serializers.ModelSerializer):
         extra_kwargs = {name: {"required": True} for name in IncidentActor.JUDGEMENTS}
 
 
-class CitationSerializer(serializers.ModelSerializer):
+class CitationSerializer(JSONTypesMixin, serializers.ModelSerializer):
     # Not Field.source: declared fields leave the class attributes (see ActorSerializer.parent).
     source = BriefRelatedField(SourceBriefSerializer, queryset=Source.objects.all())  # type: ignore[assignment]
     supports = serializers.ListField(
@@ -165,7 +166,9 @@ class TagsField(serializers.ListField):
         return [tag.name for tag in tags.all()]
 
 
-class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer[Incident]):
+class IncidentSerializer(
+    JSONTypesMixin, ModelValidationMixin, serializers.ModelSerializer[Incident]
+):
     # For mypy the type parameter is Model, from ModelValidationMixin's base: hence the
     # instance's declared type here and the override ignores below.
     instance: Incident | None
@@ -179,7 +182,7 @@ class IncidentSerializer(ModelValidationMixin, serializers.ModelSerializer[Incid
     actors = IncidentActorSerializer(source="participants", many=True, required=False)
     citations = CitationSerializer(many=True, required=False)
     relations = serializers.SerializerMethodField()
-    duplicate_of = IncidentBriefSerializer(read_only=True)
+    duplicate_of = IncidentBriefSerializer(read_only=True, allow_null=True)
     permalink = serializers.SerializerMethodField()
     citation = serializers.SerializerMethodField()
 
@@ -443,7 +446,7 @@ class ExportOptions(serializers.Serializer):
         return PRESETS[options.validated_data["preset"]], options.validated_data["include_all"]
 
 
-class MergeSerializer(serializers.Serializer):
+class MergeSerializer(JSONTypesMixin, serializers.Serializer):
     into = KeyRelatedField(
         slug_field="public_id",
         queryset=Incident.objects.all(),

@@ -7,20 +7,20 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.renderers import JSONRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 
 from core.api import (
-    BRIEF_PARAMETER,
     BriefListMixin,
     Conflict,
     QSearchFilter,
@@ -110,17 +110,33 @@ def last_change(incident: Incident) -> str:
 class HistoryPagination(SiteCursorPagination):
     ordering = "-history_id"
     page_size = 50
-    page_size_query_param = "page_size"
     max_page_size = 1000
 
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
-    OpenApiTypes.STR,
+    {"type": "string", "minLength": 1},
     location=OpenApiParameter.HEADER,
     required=True,
     description="The ETag of the version being changed, from a GET; 428 without it, "
     "412 when someone saved a newer version.",
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    response=[200, 201],
+    description="The version of the record returned in JSON, to send back as If-Match.",
+)
+MERGED_DUPLICATE = OpenApiResponse(
+    description="The incident was merged as a duplicate: Location names the record kept.",
+)
+KEPT_RECORD = OpenApiParameter(
+    "Location",
+    OpenApiTypes.URI,
+    location=OpenApiParameter.HEADER,
+    response=[301],
+    description="The record the duplicate was merged into (with the same query).",
 )
 
 
@@ -141,10 +157,14 @@ class IncidentFilterBackend(DjangoFilterBackend):
 
 @extend_schema_view(
     list=extend_schema(parameters=QUERY_PARAMETERS["list"]),
-    retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *LAYOUT_PARAMETERS, VERSION_PARAMETER]),
-    update=extend_schema(parameters=[IF_MATCH]),
-    partial_update=extend_schema(parameters=[IF_MATCH]),
-    destroy=extend_schema(parameters=[IF_MATCH]),
+    retrieve=extend_schema(
+        parameters=[FORMAT_PARAMETER, *LAYOUT_PARAMETERS, VERSION_PARAMETER, ETAG, KEPT_RECORD],
+        responses={200: IncidentSerializer, 301: MERGED_DUPLICATE},
+    ),
+    create=extend_schema(parameters=[ETAG]),
+    update=extend_schema(parameters=[IF_MATCH, ETAG]),
+    partial_update=extend_schema(parameters=[IF_MATCH, ETAG]),
+    destroy=extend_schema(parameters=[IF_MATCH, ETAG]),
 )
 class IncidentViewSet(IncidentAggregates, StrictQueryParameters, viewsets.ModelViewSet):
     """Armed-conflict incidents; anonymous users and researchers see published records (and
@@ -186,23 +206,34 @@ class IncidentViewSet(IncidentAggregates, StrictQueryParameters, viewsets.ModelV
             renderer is not None and renderer.format in STREAMED_FORMATS
         )
 
+    def get_renderers(self) -> list[BaseRenderer]:
+        """The downloads (CSV, GeoJSON) are the list's, one incident's and the export's (which
+        offers nothing else); every other action answers in JSON."""
+        renderers = super().get_renderers()
+        # (No action: a method the URL does not take, refused with a 405 once negotiated.)
+        if self.action in ("list", "retrieve", None):
+            return renderers
+        streamed = self.action == "export"
+        return [
+            renderer for renderer in renderers if (renderer.format in STREAMED_FORMATS) == streamed
+        ]
+
     def perform_content_negotiation(self, request: Request, force: bool = False):
         # DRF answers an unknown ?format= with 404, as if the list were not there.
         asked = request.query_params.get(api_settings.URL_FORMAT_OVERRIDE)
-        offered = STREAMED_FORMATS if self.action == "export" else self.formats()
+        offered = {renderer.format for renderer in self.get_renderers()}
         if asked and asked not in offered and not force:
             raise ValidationError({"format": [f"Use one of: {', '.join(sorted(offered))}."]})
         return super().perform_content_negotiation(request, force)
 
-    def formats(self) -> set[str]:
-        return {renderer.format for renderer in self.get_renderers()}
-
     def list(self, request: Request, *args, **kwargs):
+        ExportOptions.of(request.query_params)  # refused in any format, as the schema says
         if self.streams():
             return self.exported(request.accepted_renderer.format)
         return super().list(request, *args, **kwargs)
 
     def retrieve(self, request: Request, *args, **kwargs):
+        ExportOptions.of(request.query_params)
         incident = self.get_object()
         if VERSION in request.query_params:
             return self.version_of(incident, VersionQuery.number_in(request.query_params))
@@ -308,7 +339,7 @@ class IncidentViewSet(IncidentAggregates, StrictQueryParameters, viewsets.ModelV
         entries = entry_serializer(with_changes(page, older, hidden=hidden), many=True)
         return self.get_paginated_response(entries.data)
 
-    @extend_schema(request=MergeSerializer, responses=IncidentSerializer)
+    @extend_schema(request=MergeSerializer, responses=IncidentSerializer, parameters=[ETAG])
     @action(detail=True, methods=["post"], filter_backends=[])
     def merge(self, request: Request, public_id: str | None = None):
         """Editors: retract this incident as the same event as `into`, moving its citations."""
@@ -360,15 +391,15 @@ class IncidentViewSet(IncidentAggregates, StrictQueryParameters, viewsets.ModelV
     def finalize_response(  # type: ignore[override]
         self, request: Request, response, *args, **kwargs
     ) -> HttpResponseBase:
-        # Errors and other non-streamed answers to a CSV/GeoJSON request are sent as JSON.
+        # Errors and other non-streamed answers to a CSV/GeoJSON request are sent as JSON, and
+        # so are the refusals of the request's format itself.
         accepted = getattr(request, "accepted_renderer", None)
-        if accepted is not None and accepted.format in STREAMED_FORMATS:
+        if accepted is None or accepted.format in STREAMED_FORMATS:
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
 
 
-@extend_schema_view(list=extend_schema(parameters=[BRIEF_PARAMETER]))
 class ActorViewSet(BriefListMixin, viewsets.ModelViewSet):
     """Armed groups, state forces and other parties, with aliases and backers."""
 
@@ -386,7 +417,6 @@ class ActorViewSet(BriefListMixin, viewsets.ModelViewSet):
         return public.prefetch_related(Prefetch("parent", public), Prefetch("backed_by", public))
 
 
-@extend_schema_view(list=extend_schema(parameters=[BRIEF_PARAMETER]))
 class SourceViewSet(BriefListMixin, viewsets.ModelViewSet):
     """Documents that report incidents, with their republication chain."""
 

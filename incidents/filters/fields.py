@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -25,6 +26,7 @@ from incidents.querysets import LinkedRecordQuerySet
 
 # The largest primary key a BigAutoField holds; a larger number can name no record.
 MAX_ID = 2**63 - 1
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
 
 def one_of(values: Iterable[str]) -> str:
@@ -267,6 +269,16 @@ class CircleField(forms.CharField):
         if radius_km <= 0:
             raise ValidationError(f"radius_km must be greater than 0, got {radius_km:g}.")
         return Circle(lat, lon, radius_km)
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number written in ASCII digits: Django's field also reads `1.0` as 1, and `٣`
+    (an Arabic-Indic three) as 3, which no schema of an integer parameter allows."""
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str) and value.strip() and not WHOLE_NUMBER.fullmatch(value.strip()):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
 
 
 class UtcDateTimeField(IsoDateTimeField):

@@ -16,6 +16,7 @@ from incidents.filters.fields import (
     ListField,
     RecordListField,
     UtcDateTimeField,
+    WholeNumberField,
 )
 
 
@@ -71,7 +72,7 @@ class CircleFilter(django_filters.CharFilter):
 
 
 class WholeNumberFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = WholeNumberField
 
 
 # -- Ordering ---------------------------------------------------------------------------------

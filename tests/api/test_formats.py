@@ -163,3 +163,36 @@ def test_an_accept_header_alone_still_chooses(seeded):
     response = APIClient().get(f"{URL}export/", HTTP_ACCEPT="application/geo+json")
 
     assert response["Content-Type"] == "application/geo+json"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/incidents/", "/api/v1/incidents/SYR-2022-00001/"])
+def test_a_bad_layout_is_refused_in_json_too(seeded, url):
+    response = APIClient().get(url, {"preset": "bogus"})
+
+    assert response.status_code == 400
+    assert "preset" in response.json()
+
+
+def test_the_export_refuses_a_format_it_does_not_write_in_json(seeded):
+    response = APIClient().get("/api/v1/incidents/export/", {"format": "xml"})
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"format": ["Use one of: csv, geojson."]}
+
+
+def test_only_the_list_and_one_incident_are_downloads(seeded, editor):
+    client = APIClient()
+    client.force_authenticate(editor)
+
+    response = client.get("/api/v1/incidents/SYR-2022-00001/history/", {"format": "csv"})
+
+    assert response.status_code == 400
+    assert "format" in response.json()
+
+
+def test_a_method_the_export_does_not_take_is_a_405(seeded):
+    response = APIClient().generic("TRACE", "/api/v1/incidents/export/?format=csv")
+
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")

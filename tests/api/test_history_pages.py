@@ -45,3 +45,13 @@ def test_anonymous_users_see_an_empty_history_when_every_version_is_a_draft():
 
     assert response.status_code == 200
     assert response.json()["results"] == []
+
+
+@pytest.mark.parametrize("parameter", [{"page_size": "ten"}, {"page_size": "0"}, {"cursor": "x"}])
+def test_a_bad_page_size_or_cursor_is_a_400_naming_it(parameter):
+    incident = IncidentFactory(status="published")
+
+    response = APIClient().get(URL.format(incident.public_id), parameter)
+
+    assert response.status_code == 400
+    assert list(response.json()) == list(parameter)

@@ -489,6 +489,8 @@ def test_fatalities_never_match_an_unknown_count(client, counted, params, expect
     [
         ({"fatalities_min": "-1"}, "fatalities_min"),
         ({"fatalities_min": "1.5"}, "fatalities_min"),
+        ({"fatalities_min": "1.0"}, "fatalities_min"),
+        ({"independent_sources_min": "\u0663"}, "independent_sources_min"),  # Arabic-Indic 3
         ({"fatalities_max": "many"}, "fatalities_max"),
         ({"fatalities_max": "99999999999"}, "fatalities_max"),
         ({"fatalities_min": "5", "fatalities_max": "4"}, "fatalities_max"),

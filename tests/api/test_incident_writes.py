@@ -198,6 +198,40 @@ def test_location_with_latitude_123_is_a_400():
     assert response.json()["latitude"] == ["Latitude must be between -90 and 90 degrees."]
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("title", 5), ("munition_count", "5"), ("tags", "drone"), ("tags", [5]), ("location", "1")],
+)
+def test_a_value_of_the_wrong_json_type_is_a_400_naming_its_field(field, value):
+    response = client_for("analyst").post(URL, payload(**{field: value}), format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+
+
+def test_a_list_of_ids_sent_as_an_object_is_a_400():
+    response = client_for("analyst").post(
+        "/api/v1/actors/", {"name": "Militia", "actor_type": 2, "backed_by": {}}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["backed_by"]
+
+
+def test_a_form_body_is_refused_as_an_unsupported_media_type():
+    response = client_for("analyst").post(URL, payload(), format="multipart")
+
+    assert response.status_code == 415
+
+
+@pytest.mark.parametrize("value", ["null", "maybe"])
+def test_a_brief_that_is_neither_yes_nor_no_is_a_400_naming_it(value):
+    response = APIClient().get("/api/v1/actors/", {"brief": value})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["brief"]
+
+
 @pytest.mark.parametrize("resource", ["actors", "locations", "sources"])
 def test_brief_lists_and_q_search_for_autocomplete(resource, analyst):
     # Analysts see every record, those that only drafts name too (test_draft_only_records.py).
