@@ -22,6 +22,7 @@ from rest_framework.reverse import reverse as drf_reverse
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.query import query_flag
 from core.site_urls import absolute_url
 
 if TYPE_CHECKING:
@@ -248,16 +249,6 @@ class StrictQueryParameters(_GenericViewSet):
         if self.paginator is not None:
             known |= parameters_read_by(self.paginator, self)
         return known
-
-
-def query_flag(params: Mapping[str, str], name: str) -> bool:
-    """The yes/no query parameter `name` (absent or empty: no); any other value than a yes or
-    a no is a 400 naming it."""
-    field = serializers.BooleanField(error_messages={"invalid": "Use 1 or 0 (true or false)."})
-    try:
-        return bool(field.run_validation(params.get(name) or False))
-    except exceptions.ValidationError as error:
-        raise exceptions.ValidationError({name: error.detail}) from error
 
 
 BRIEF_PARAMETER = OpenApiParameter(

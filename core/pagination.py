@@ -27,7 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from core.api import query_flag
+from core.query import query_flag
 from core.site_urls import absolute_url
 
 

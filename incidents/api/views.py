@@ -361,7 +361,6 @@ class IncidentViewSet(IncidentAggregates, StrictQueryParameters, viewsets.ModelV
 
     @extend_schema(
         parameters=QUERY_PARAMETERS["export"],
-        responses={(200, "text/csv"): OpenApiTypes.STR},
     )
     @action(detail=False, url_path="export", pagination_class=None)
     def export(self, request: Request):

@@ -205,7 +205,8 @@ def test_the_schema_documents_the_facets(db):
 
     operation = schema["paths"]["/api/v1/incidents/facets/"]["get"]
     parameters = {parameter["name"]: parameter for parameter in operation["parameters"]}
-    assert set(parameters["facet"]["schema"]["items"]["enum"]) == {
+    # An empty value is allowed and means none, as for every query parameter.
+    assert set(parameters["facet"]["schema"]["items"]["enum"]) - {""} == {
         "event_type",
         "sub_event_type",
         "country",
