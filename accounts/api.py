@@ -8,7 +8,7 @@ from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
@@ -19,7 +19,11 @@ from accounts import tokens
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
+    # No username is longer, and a longer one would not fit django-axes' record of the failure
+    # (a 500 on PostgreSQL).
+    username = serializers.CharField(
+        max_length=get_user_model()._meta.get_field("username").max_length
+    )
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
     name = serializers.CharField(
         max_length=100, required=False, default="", help_text="What the token is for."

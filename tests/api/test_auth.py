@@ -36,6 +36,16 @@ def test_wrong_password_gets_no_token(researcher):
     assert "token" not in response.json()
 
 
+def test_an_overlong_username_is_a_400_naming_it():
+    # Longer than any username; the failed login could not be recorded (a 500 on PostgreSQL).
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": "a" * 300, "password": "guess"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["username"]
+
+
 def test_token_of_analyst_shows_drafts():
     from tests.factories import UserFactory
 
