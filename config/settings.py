@@ -10,9 +10,11 @@ import os
 import warnings
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
+    # Sends the public's reads to a replica when one is configured (after authentication).
+    "core.replicas.ReplicaReadsMiddleware",
     # Turns a login refused for too many failures into the lockout page (last, as axes asks).
     "axes.middleware.AxesMiddleware",
 ]
@@ -119,6 +123,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # and without waiting. Taking the write lock at BEGIN makes concurrent requests wait
     # their turn instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+# Read-only copies of the main database (PostgreSQL streaming replicas), one alias each:
+# `replica1`, `replica2`… core.replicas routes the public's reads to them (see
+# docs/operations.md). In tests a replica mirrors the test database; tests/core/test_replicas.py
+# points it at the real standby.
+DATABASE_REPLICA_URLS = envlist("DATABASE_REPLICA_URLS", "")
+for number, url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    replica = dj_database_url.parse(
+        url, conn_max_age=envint("CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    # A replica that does not answer is given up on quickly; the read goes to the primary.
+    replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{number}"] = replica
+DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"]
+# A client that wrote reads from the primary for this long, so it sees its own writes.
+REPLICA_STICKY_SECONDS = envint("REPLICA_STICKY_SECONDS", 10)
+# A replica further behind than this is skipped; its lag is checked at most this often.
+REPLICA_MAX_LAG_SECONDS = envint("REPLICA_MAX_LAG_SECONDS", 30)
+REPLICA_CHECK_SECONDS = envint("REPLICA_CHECK_SECONDS", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -158,7 +181,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_COLLECTED = (STATIC_ROOT / "staticfiles.json").exists()
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed assets once `collectstatic` has run (the container image does);
     # before that (tests, a local run) they are served from the apps under their plain names.
@@ -175,6 +198,28 @@ if not STATIC_COLLECTED:
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
+# Uploaded files (sources' captured copies) on local disk, or in an S3-compatible bucket so that
+# app servers can run side by side: MEDIA_STORAGE=s3 with the usual AWS_* variables.
+MEDIA_STORAGE = os.getenv("MEDIA_STORAGE", "local")
+if MEDIA_STORAGE == "s3":
+    s3_options: dict[str, object] = {
+        "bucket_name": os.getenv("AWS_STORAGE_BUCKET_NAME", ""),
+        "endpoint_url": os.getenv("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": os.getenv("AWS_S3_REGION_NAME") or None,
+        "access_key": os.getenv("AWS_ACCESS_KEY_ID") or None,
+        "secret_key": os.getenv("AWS_SECRET_ACCESS_KEY") or None,
+        "location": os.getenv("AWS_LOCATION", ""),
+        # Captured copies are evidence: never overwrite one that has the same name, and
+        # hand them out through signed, expiring URLs only.
+        "file_overwrite": False,
+        "querystring_auth": True,
+        "default_acl": "private",
+    }
+    if not s3_options["bucket_name"]:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_options}
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE is 'local' or 's3', not {MEDIA_STORAGE!r}")
 # Limits on what users upload: a CSV file to import in the admin, a source's captured copy,
 # and one cell of an imported file (the command's files too).
 IMPORT_MAX_UPLOAD_MB = envint("IMPORT_MAX_UPLOAD_MB", 100)

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, models
+from django.db import connections, models, router
 from django.db.models import F, Field, Model
 from django.db.models.lookups import In
 
@@ -36,7 +36,7 @@ def insert(records: Sequence[Model], *, computed: Mapping[str, str] | None = Non
     if not records:
         return
     model = type(records[0])
-    connection = connections[model._default_manager.db]
+    connection = connections[router.db_for_write(model)]
     if connection.vendor != "postgresql":
         model._default_manager.bulk_create(records, batch_size=BATCH_SIZE)
         return
@@ -65,7 +65,7 @@ def insert_values(
     `computed` as for insert()."""
     if not rows:
         return
-    connection = connections[model._default_manager.db]
+    connection = connections[router.db_for_write(model)]
     if connection.vendor != "postgresql":
         model._default_manager.bulk_create(
             [model(**dict(zip(names, row, strict=True))) for row in rows], batch_size=BATCH_SIZE
@@ -92,7 +92,7 @@ def _copy_in(
     if not computed:
         copy_rows(model, columns, rows)
         return
-    connection = connections[model._default_manager.db]
+    connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     with _staged(model, columns) as staged:
         copy_rows(model, columns, rows, table=staged)
@@ -113,7 +113,7 @@ def update(
     if not records:
         return
     model = type(records[0])
-    connection = connections[model._default_manager.db]
+    connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     fields = [model._meta.pk, *(field_of(model, name) for name in names)]
     columns = [column_of(f) for f in fields]
@@ -142,7 +142,7 @@ def update(
 
 def delete(model: type[Model], ids: list[int], column: str = "") -> None:
     """Delete the rows of `model` whose `column` (the primary key by default) is in `ids`."""
-    connection = connections[model._default_manager.db]
+    connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     column = quote(column or column_of(model._meta.pk))
     for chunk, condition in id_chunks(connection, column, ids):
@@ -195,7 +195,7 @@ class _AnyOf(In):
 
 def reserve_ids(model: type[Model], count: int) -> list[int]:
     """`count` new ids from the sequence of `model`'s table (PostgreSQL)."""
-    connection = connections[model._default_manager.db]
+    connection = connections[router.db_for_write(model)]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
@@ -209,7 +209,7 @@ def copy_rows(
 ) -> None:
     """COPY `rows` (database values, in the order of `columns`) into `model`'s table or into
     `table` (PostgreSQL), in the transaction Django has open."""
-    connection = connections[model._default_manager.db]
+    connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     connection.ensure_connection()
     target = table or quote(model._meta.db_table)
@@ -227,7 +227,7 @@ class _staged:
     leaving (a savepoint rolled back takes it along anyway)."""
 
     def __init__(self, model: type[Model], columns: Sequence[str]):
-        self.connection = connections[model._default_manager.db]
+        self.connection = connections[router.db_for_write(model)]
         quote = self.connection.ops.quote_name
         self.name = quote(f"staged_{model._meta.db_table}")
         self.create = (

@@ -71,3 +71,30 @@ def demo_database_file(tmp_path_factory) -> dict[str, str]:
             cwd=ROOT, env=env, check=True, capture_output=True, timeout=300,
         )  # fmt: skip
     return {"DATABASE_URL": env["DATABASE_URL"], "REDIS_URL": ""}
+
+
+@pytest.fixture(autouse=True)
+def replicas_share_the_test_transaction(request):
+    """With DATABASE_REPLICA_URLS set, the router sends the public's reads to a replica. A test's
+    records live in a transaction no replica can see, so for ordinary tests each replica alias
+    is the default connection itself: the routing runs, the data is the test's. Tests marked
+    `real_replica` (tests/core/test_replicas.py) read from the real standby instead."""
+    from django.db import connections
+
+    from core.replicas import ReplicaState, health, replica_aliases
+
+    aliases = replica_aliases()
+    if not aliases or request.node.get_closest_marker("real_replica"):
+        yield
+        return
+    # After pytest-django has set up the test's databases (and fenced off the others).
+    if request.node.get_closest_marker("django_db") or "_django_db_helper" in request.fixturenames:
+        request.getfixturevalue("_django_db_helper")
+    own = {alias: connections[alias] for alias in aliases}
+    for alias in aliases:
+        connections[alias] = connections["default"]
+        health.remember(alias, ReplicaState("ok", 0.0, checked_at=float("inf")))
+    yield
+    for alias, connection in own.items():
+        connections[alias] = connection
+    health.forget()

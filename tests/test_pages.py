@@ -31,7 +31,8 @@ def test_health_check_reports_ok(client):
     response = client.get("/healthz/")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json()["status"] == "ok"
+    assert response.json()["databases"]["default"] == {"state": "ok"}
 
 
 @pytest.mark.django_db
