@@ -127,9 +127,7 @@ def test_a_bad_parameter_is_a_400_naming_it(client, db, feed, query, named):
     assert response.content.decode().startswith(f"{named}: ")
 
 
-def test_a_feed_takes_the_same_queries_however_many_entries(
-    client, db, django_assert_num_queries
-):
+def test_a_feed_takes_the_same_queries_however_many_entries(client, db, django_assert_num_queries):
     place = LocationFactory()
     IncidentFactory.create_batch(5, location=place)
     # The request's transaction (a savepoint and its release in a test), and the entries, each
