@@ -45,6 +45,11 @@ TESSERA_NAME = os.getenv("TESSERA_NAME", "Tessera")
 # Where this Tessera is served: every permalink, citation and API link starts with it. Unset,
 # links are built on the host of each request (core.site_urls), and commands' on 127.0.0.1:8000.
 TESSERA_BASE_URL = os.getenv("TESSERA_BASE_URL", "").rstrip("/")
+# The licence the data are published under: the about page, the records' JSON-LD.
+TESSERA_LICENCE_NAME = os.getenv("TESSERA_LICENCE_NAME", "CC BY 4.0")
+TESSERA_LICENCE_URL = os.getenv(
+    "TESSERA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -54,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -96,7 +102,8 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # A deployment's own templates first (e.g. about/methodology_text.html), then Tessera's.
+        "DIRS": [*envlist("TESSERA_TEMPLATE_DIRS", ""), BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

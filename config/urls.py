@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import APIRootView
@@ -8,7 +9,10 @@ from rest_framework.routers import APIRootView
 from accounts.api import obtain_token
 from accounts.views import api_token, revoke_api_token
 from core.views import healthz
+from incidents import about
 from incidents.explorer import incident_explorer
+from incidents.feeds import IncidentFeed, RetractedFeed
+from incidents.sitemaps import SITEMAPS
 from incidents.views import (
     home,
     incident_bibtex,
@@ -57,7 +61,23 @@ handler500 = "core.errors.server_error"
 urlpatterns = [
     path("", home, name="home"),
     path("healthz/", healthz, name="healthz"),
+    path("about/", about.about, name="about"),
+    path("about/codebook/", about.codebook_page, name="codebook"),
+    path("about/methodology/", about.methodology, name="methodology"),
+    path("robots.txt", about.robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("incidents/", incident_explorer, name="incident-explorer"),
+    # Files of the explorer's selection, before the permalinks' `incidents/<public id>/`.
+    path("incidents/feed.atom", IncidentFeed(), name="incident-feed"),
+    path("incidents/retracted.atom", RetractedFeed(), name="incident-retracted-feed"),
+    path("incidents/cite.bib", about.dataset_bibtex, name="dataset-bibtex"),
+    path("incidents/cite.json", about.dataset_csl_json, name="dataset-csl-json"),
     path("incidents/<str:public_id>/", incident_page, name="incident-page"),
     path("incidents/<str:public_id>/cite.bib", incident_bibtex, name="incident-bibtex"),
     path("incidents/<str:public_id>/cite.json", incident_csl_json, name="incident-csl-json"),

@@ -17,7 +17,7 @@ from django.urls import reverse
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
-from core.api import parameters_read_by, unknown_parameter
+from core.api import parameters_read_by
 from core.pagination import KeysetPagination
 from core.site_urls import absolute_url
 from csvio.layouts import PRESETS
@@ -25,6 +25,7 @@ from incidents import facets
 from incidents.filters import ORDERINGS, IncidentFilterSet
 from incidents.filters.fields import ChoiceListField
 from incidents.models import Incident
+from incidents.selections import selection_errors
 
 # The parameters of paging, as the API's list reads them.
 PAGING = parameters_read_by(KeysetPagination(), None)
@@ -72,10 +73,7 @@ def incident_explorer(request: HttpRequest) -> HttpResponse:
     params = request.GET
     filterset = IncidentFilterSet(params, Incident.objects.public().with_list_columns())
     context: dict[str, Any] = {"form": filterset.form, "api_url": api_url(request)}
-    unknown = sorted(name for name in params if name not in KNOWN)
-    errors = {name: [unknown_parameter(name, KNOWN)] for name in unknown}
-    if not errors and not filterset.is_valid():
-        errors = dict(filterset.errors)
+    errors = selection_errors(params, filterset, KNOWN)
     if not errors:
         try:
             context.update(results(request, filterset))

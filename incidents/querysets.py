@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import models
+from django.db.models import OuterRef, Subquery
 
 from incidents.taxonomy import PUBLIC_STATUSES, Status
 from incidents.workflow import sees_every_status
@@ -22,6 +23,13 @@ class IncidentQuerySet(models.QuerySet):
     def with_list_columns(self) -> IncidentQuerySet:
         """What a list row shows: the incident and its place, in one query."""
         return self.select_related("location")
+
+    def with_time_entered(self, status: str, name: str) -> IncidentQuerySet:
+        """Each record with `name`: when it first entered `status` (published, retracted), the
+        date of its first version in that status; None if it never was."""
+        versions = self.model.history.model.objects  # type: ignore[attr-defined]
+        first = versions.filter(id=OuterRef("pk"), status=status).order_by("history_date")
+        return self.annotate(**{name: Subquery(first.values("history_date")[:1])})
 
     def overlapping(self, start: date, end: date, *, slack_days: int = 0) -> IncidentQuerySet:
         """Incidents whose date range meets [start - slack, end + slack]."""

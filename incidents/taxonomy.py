@@ -47,6 +47,69 @@ ACLED_EVENT_TYPES: dict[str, list[str]] = {
     ],
 }
 
+# What each event and sub-event type covers, in Tessera's words after ACLED's codebook: the
+# codebook page shows them; a type without its definition fails the tests.
+EVENT_TYPE_DEFINITIONS: dict[str, str] = {
+    "Battles": "a violent clash between two organised armed groups at one time and place",
+    "Explosions/Remote violence": (
+        "violence at a distance, where the weapon leaves its target no way to answer: "
+        "bombs, shelling, missiles, air and drone strikes, mines and other explosives"
+    ),
+    "Violence against civilians": (
+        "an organised armed group deliberately harms unarmed non-combatants"
+    ),
+    "Protests": "a public demonstration in which the participants are not violent",
+    "Riots": "demonstrators or a mob commit violent or destructive acts",
+    "Strategic developments": (
+        "a non-violent event that matters to the conflict: agreements, arrests, bases "
+        "established, weapons seized or disrupted, territory handed over, looting"
+    ),
+}
+
+SUB_EVENT_TYPE_DEFINITIONS: dict[str, str] = {
+    "Armed clash": "armed groups fight without a change in who holds the territory",
+    "Government regains territory": "state forces retake territory from a non-state group",
+    "Non-state actor overtakes territory": "a non-state group takes territory by force",
+    "Chemical weapon": "chemical agents used as a weapon",
+    "Air/drone strike": "a strike from the air: aircraft, helicopters or armed drones",
+    "Suicide bomb": "an explosive detonated by a person who dies in the attack",
+    "Shelling/artillery/missile attack": (
+        "rockets, mortars, artillery or missiles fired from the ground or the sea"
+    ),
+    "Remote explosive/landmine/IED": (
+        "a planted or remotely set off explosive: landmine, IED, car bomb without a suicide "
+        "attacker"
+    ),
+    "Grenade": "a grenade or similar hand-thrown explosive",
+    "Sexual violence": "sexual violence against civilians by an armed group",
+    "Attack": "an armed group attacks civilians (killing, wounding, beating)",
+    "Abduction/forced disappearance": "civilians taken or held by an armed group",
+    "Peaceful protest": "a demonstration that no one answers with force",
+    "Protest with intervention": (
+        "a peaceful protest dispersed or held back by force, short of excessive force"
+    ),
+    "Excessive force against protesters": "lethal or severe force used against peaceful protesters",
+    "Violent demonstration": "demonstrators turn violent or destroy property",
+    "Mob violence": "a spontaneous crowd attacks people or property",
+    "Agreement": "parties reach a ceasefire, peace deal, exchange or other agreement",
+    "Arrests": "state forces arrest people for reasons tied to the conflict",
+    "Change to group/activity": (
+        "a group changes: it forms, splits, recruits, moves its forces, or gives up arms"
+    ),
+    "Disrupted weapons use": (
+        "an attack prevented: weapons seized or defused, a missile or drone intercepted with "
+        "no impact recorded as another event"
+    ),
+    "Headquarters or base established": "an armed group sets up a base or headquarters",
+    "Looting/property destruction": "property looted or destroyed without a clash",
+    "Non-violent transfer of territory": "territory changes hands without fighting",
+    "Other": "a strategic development that no other sub-type covers",
+}
+assert set(EVENT_TYPE_DEFINITIONS) == set(ACLED_EVENT_TYPES)
+assert set(SUB_EVENT_TYPE_DEFINITIONS) == {
+    sub for subs in ACLED_EVENT_TYPES.values() for sub in subs
+}
+
 EVENT_TYPE_CHOICES = [(name, name) for name in ACLED_EVENT_TYPES]
 # Grouped by event type, so a select box shows which sub-types belong where.
 SUB_EVENT_TYPE_CHOICES = [
@@ -63,11 +126,23 @@ def sub_event_belongs_to_event_type() -> Q:
 
 
 class DatePrecision(models.TextChoices):
+    """How exactly the dates place the event: `date_start` to `date_end` span the uncertainty."""
+
     DAY = "day", "day"
     DAYS = "days", "a few days (2–6)"
     WEEK = "week", "week"
     MONTH = "month", "month"
     YEAR = "year", "year"
+
+
+# How exactly the dates place the event: the public page's phrase for each precision.
+DATE_PRECISION_PHRASES: dict[str, str] = {
+    DatePrecision.DAY: "exact day",
+    DatePrecision.DAYS: "within a few days",
+    DatePrecision.WEEK: "within a week",
+    DatePrecision.MONTH: "within the month",
+    DatePrecision.YEAR: "within the year",
+}
 
 
 class ViolenceType(models.IntegerChoices):
@@ -79,6 +154,8 @@ class ViolenceType(models.IntegerChoices):
 
 
 class Weapon(models.TextChoices):
+    """The main means of the attack, as the sources name it."""
+
     ROCKET = "rocket", "rocket"
     INDIRECT_FIRE = "mortar/indirect fire", "mortar/indirect fire"
     ARTILLERY = "artillery", "artillery"
@@ -92,6 +169,8 @@ class Weapon(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
+    """What became of the munitions fired."""
+
     IMPACT = "impact", "impact"
     INTERCEPTED = "intercepted", "intercepted"
     FELL_SHORT = "fell short/outside", "fell short/outside"
@@ -99,6 +178,8 @@ class Outcome(models.TextChoices):
 
 
 class Damage(models.TextChoices):
+    """The worst damage the sources report to the target."""
+
     NONE = "none", "none"
     MINOR = "minor", "minor"
     MAJOR = "major", "major"
@@ -141,11 +222,38 @@ class GeoPrecision(models.IntegerChoices):
 
 
 class Confidence(models.TextChoices):
+    """How far the sources, taken together, establish that the event happened as recorded."""
+
     CONFIRMED = "confirmed", "confirmed"
     LIKELY = "likely", "likely"
     SINGLE_SOURCE = "single source", "single source"
     CONTESTED = "contested", "contested"
     DISCOUNTED = "discounted", "discounted"
+
+
+CONFIDENCE_DEFINITIONS: dict[str, str] = {
+    Confidence.CONFIRMED: "independent sources agree that it happened as recorded",
+    Confidence.LIKELY: "credible sources report it, short of independent confirmation",
+    Confidence.SINGLE_SOURCE: "one source reports it; no other confirms or contradicts it",
+    Confidence.CONTESTED: "sources disagree on whether, or how, it happened",
+    Confidence.DISCOUNTED: (
+        "judged not to have happened as reported; kept so that the claim is on record"
+    ),
+}
+
+# Counts (fatalities, injured, munitions): an empty value means the sources do not give the
+# number; 0 means they say there were none. Unknown is never written as zero.
+COUNT_DEFINITIONS: dict[str, str] = {
+    "fatalities_best": "the best estimate of people killed",
+    "fatalities_low": "the lowest credible estimate of people killed",
+    "fatalities_high": "the highest credible estimate of people killed",
+    "injured": "people wounded",
+    "munition_count": "rounds, rockets or drones fired or launched",
+}
+UNKNOWN_IS_NOT_ZERO = (
+    "An empty count means the sources do not give the number; 0 means they report none. "
+    "Totals and averages must leave empty counts out rather than read them as zero."
+)
 
 
 class Status(models.TextChoices):
@@ -159,6 +267,8 @@ PUBLIC_STATUSES = (Status.PUBLISHED, Status.RETRACTED)
 
 
 class ActorRole(models.TextChoices):
+    """What an actor did in the incident; an incident names each actor with its role."""
+
     PERPETRATOR = "perpetrator", "perpetrator"
     TARGET = "target", "target"
     RESPONDER = "responder", "responder"
@@ -170,6 +280,17 @@ class ActorRole(models.TextChoices):
     OTHER = "other", "other"
 
 
+ACTOR_ROLE_DEFINITIONS: dict[str, str] = {
+    ActorRole.PERPETRATOR: "carried out the attack or act",
+    ActorRole.TARGET: "was attacked or aimed at",
+    ActorRole.RESPONDER: "answered the event: returned fire, retaliated, secured the site",
+    ActorRole.INTERCEPTOR: "shot down or jammed the munitions",
+    ActorRole.PARTY: "a side in a clash where neither side is perpetrator nor target",
+    ActorRole.CLAIMANT: "claimed the act (without being recorded as its perpetrator)",
+    ActorRole.OTHER: "took part in another way, said in the record",
+}
+
+
 class Side(models.TextChoices):
     """Which side of a dyad an actor is on, as a dataset records it (UCDP side_a/side_b)."""
 
@@ -178,10 +299,20 @@ class Side(models.TextChoices):
 
 
 class Attribution(models.TextChoices):
+    """How sure the record is that an actor played its role."""
+
     CONFIRMED = "confirmed", "confirmed"
     CLAIMED = "claimed", "claimed"
     ALLEGED = "alleged", "alleged"
     SUSPECTED = "suspected", "suspected"
+
+
+ATTRIBUTION_DEFINITIONS: dict[str, str] = {
+    Attribution.CONFIRMED: ("established by independent sources or admitted by the actor itself"),
+    Attribution.CLAIMED: "the actor claimed it",
+    Attribution.ALLEGED: "another party says so (an accusation, not a claim)",
+    Attribution.SUSPECTED: "the sources or analysts infer it (a pattern, a weapon, a place)",
+}
 
 
 class ActorType(models.IntegerChoices):

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,18 +17,14 @@ from django.utils.http import content_disposition_header
 from incidents import citation_formats
 from incidents.models import Actor, Citation, Incident, IncidentActor, IncidentRelation, Source
 from incidents.querysets import IncidentQuerySet
-from incidents.taxonomy import DatePrecision, RelationKind
+from incidents.taxonomy import DATE_PRECISION_PHRASES, RelationKind, Status
 from incidents.versions import IncidentVersion, find_version, with_rows
 
 LATEST_COUNT = 20
+# What JSON inside a <script> element must not hold as such, written as JSON escapes (as
+# Django's json_script writes them), so that no `</script>` in a title ends the block.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
-DATE_PRECISION_PHRASES: dict[str, str] = {
-    DatePrecision.DAY: "exact day",
-    DatePrecision.DAYS: "within a few days",
-    DatePrecision.WEEK: "within a week",
-    DatePrecision.MONTH: "within the month",
-    DatePrecision.YEAR: "within the year",
-}
 # How a related incident stands to the one on the page, by direction of the link.
 RELATED_AS: dict[str, str] = {
     RelationKind.RESPONSE_TO: "In response to",
@@ -36,21 +34,26 @@ RELATED_AS: dict[str, str] = {
 RELATED_FROM: dict[str, str] = {**RELATED_AS, RelationKind.RESPONSE_TO: "Responded to by"}
 
 # Everything the page shows, in six queries whatever the number of actors, sources and links:
-# the incident with its places, tags, actors, citations with their sources, links each way.
-PAGE_QUERYSET = Incident.objects.select_related("location", "origin_location").prefetch_related(
-    "tags",
-    Prefetch("participants", IncidentActor.objects.select_related("actor")),
-    Prefetch(
-        "citations",
-        # The cited source, the two sources it may republish and who made each one's claim.
-        Citation.objects.select_related(
-            "source__originator",
-            "source__republished_from__originator",
-            "source__republished_from__republished_from__originator",
+# the incident with its places and when it was first published, tags, actors, citations with
+# their sources, links each way.
+PAGE_QUERYSET = (
+    Incident.objects.select_related("location", "origin_location")
+    .with_time_entered(Status.PUBLISHED, "first_published")
+    .prefetch_related(
+        "tags",
+        Prefetch("participants", IncidentActor.objects.select_related("actor")),
+        Prefetch(
+            "citations",
+            # The cited source, the two sources it may republish and who made each one's claim.
+            Citation.objects.select_related(
+                "source__originator",
+                "source__republished_from__originator",
+                "source__republished_from__republished_from__originator",
+            ),
         ),
-    ),
-    Prefetch("relations_from", IncidentRelation.objects.to_visible(Incident.objects.public())),
-    Prefetch("relations_to", IncidentRelation.objects.from_visible(Incident.objects.public())),
+        Prefetch("relations_from", IncidentRelation.objects.to_visible(Incident.objects.public())),
+        Prefetch("relations_to", IncidentRelation.objects.from_visible(Incident.objects.public())),
+    )
 )
 
 
@@ -131,18 +134,21 @@ def home(request: HttpRequest) -> HttpResponse:
 @public_record(PAGE_QUERYSET)
 def incident_page(request: HttpRequest, incident: Incident) -> HttpResponse:
     """The permalink of a published (or retracted) incident: its record in plain language."""
-    return render(request, "pages/incident.html", page_context(incident))
+    context = page_context(incident, incident.first_published)  # type: ignore[attr-defined]
+    return render(request, "pages/incident.html", context)
 
 
 @public_version(PAGE_QUERYSET, rows=True)
 def incident_version_page(request: HttpRequest, version: IncidentVersion) -> HttpResponse:
     """One version of the record, as it was: the address its citations give."""
-    context = {**page_context(version.record), "version": version}
+    first_published = version.current.first_published  # type: ignore[attr-defined]
+    context = {**page_context(version.record, first_published), "version": version}
     return render(request, "pages/incident.html", context)
 
 
-def page_context(incident: Incident) -> dict[str, Any]:
+def page_context(incident: Incident, first_published: dt.datetime | None) -> dict[str, Any]:
     return {
+        **page_metadata(incident, first_published),
         "incident": incident,
         "date_precision": DATE_PRECISION_PHRASES[incident.date_precision],
         "cited_sources": [cited_source(citation) for citation in incident.citations.all()],
@@ -150,6 +156,17 @@ def page_context(incident: Incident) -> dict[str, Any]:
         "permalink": citation_formats.permalink(incident),
         "version_url": citation_formats.version_url(incident),
         "citation": citation_formats.citation_text(incident, timezone.localdate()),
+    }
+
+
+def page_metadata(incident: Incident, first_published: dt.datetime | None) -> dict[str, Any]:
+    """What reference managers and search engines read in the page's head."""
+    linked_data = citation_formats.json_ld(incident, first_published, settings.TESSERA_LICENCE_URL)
+    return {
+        "highwire": citation_formats.highwire_tags(incident, first_published),
+        "json_ld": json.dumps(linked_data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES),
+        "api_url": linked_data["distribution"][0]["contentUrl"],
+        "geojson_url": linked_data["distribution"][1]["contentUrl"],
     }
 
 
@@ -174,7 +191,7 @@ def incident_version_csl_json(request: HttpRequest, version: IncidentVersion) ->
 
 
 def _bibtex(incident: Incident) -> HttpResponse:
-    return _download(
+    return attachment(
         citation_formats.bibtex(incident, timezone.localdate()),
         content_type="application/x-bibtex; charset=utf-8",
         filename=f"{incident.public_id}.bib",
@@ -184,14 +201,14 @@ def _bibtex(incident: Incident) -> HttpResponse:
 def _csl_json(incident: Incident) -> HttpResponse:
     # A CSL-JSON file is a list of items, which is what Zotero and Pandoc import.
     items = [citation_formats.csl_json(incident, timezone.localdate())]
-    return _download(
+    return attachment(
         json.dumps(items, ensure_ascii=False, indent=2) + "\n",
         content_type="application/vnd.citationstyles.csl+json",
         filename=f"{incident.public_id}.json",
     )
 
 
-def _download(content: str, *, content_type: str, filename: str) -> HttpResponse:
+def attachment(content: str, *, content_type: str, filename: str) -> HttpResponse:
     return HttpResponse(
         content.encode(),
         content_type=content_type,
