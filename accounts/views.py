@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -47,3 +48,13 @@ def revoke_api_token(request: HttpRequest, pk: int) -> HttpResponse:
     token.revoke()
     messages.success(request, f"Token {token} revoked: it no longer works.")
     return redirect("api-token")
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logs out on POST, from the button in every page's header. A GET, which any link or
+    prefetch can make, logs no one out: it shows that button."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return render(request, "accounts/logout.html")

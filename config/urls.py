@@ -7,9 +7,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import APIRootView
 
 from accounts.api import obtain_token
-from accounts.views import api_token, revoke_api_token
+from accounts.views import LogoutView, api_token, revoke_api_token
 from core.views import healthz
 from incidents import about
+from incidents.entity_pages import actor_page, place_page, source_page, tag_page
 from incidents.explorer import incident_explorer
 from incidents.feeds import IncidentFeed, RetractedFeed
 from incidents.sitemaps import SITEMAPS
@@ -97,8 +98,12 @@ urlpatterns = [
         incident_version_csl_json,
         name="incident-version-csl-json",
     ),
+    path("actors/<int:pk>/", actor_page, name="actor-page"),
+    path("places/<int:pk>/", place_page, name="place-page"),
+    path("sources/<int:pk>/", source_page, name="source-page"),
+    path("tags/<path:name>/", tag_page, name="tag-page"),
     path("account/login/", auth_views.LoginView.as_view(), name="login"),
-    path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/logout/", LogoutView.as_view(), name="logout"),
     path("account/token/", api_token, name="api-token"),
     path("account/token/<int:pk>/revoke/", revoke_api_token, name="api-token-revoke"),
     path("admin/", admin.site.urls),

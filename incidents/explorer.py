@@ -8,7 +8,8 @@ only, whoever asks: it is the public's view. Its facets are `incidents.facets`, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -56,6 +57,12 @@ SORTS = {
     "-updated_at": "Last changed",
 }
 assert set(SORTS) <= set(ORDERINGS)
+# Facets whose values have a page of their own (/actors/<id>/, /tags/<name>/), linked beside
+# the value's filter link.
+VALUE_PAGES: dict[str, Callable[[facets.FacetValue], str]] = {
+    "actor": lambda value: reverse("actor-page", args=[value.value]),
+    "tag": lambda value: reverse("tag-page", args=[value.label]),
+}
 DATE_INPUTS = ("date_after", "date_before")
 NUMBER_INPUTS = ("fatalities_min", "fatalities_max")
 
@@ -66,6 +73,7 @@ class Link:
     url: str
     count: int | None = None
     selected: bool = False
+    page: str | None = None  # the value's own page (an actor's, a tag's)
 
 
 def incident_explorer(request: HttpRequest) -> HttpResponse:
@@ -95,7 +103,7 @@ def results(request: HttpRequest, filterset: IncidentFilterSet) -> dict[str, Any
         "next_url": paginator.link("next"),
         "previous_url": paginator.link("previous"),
         "sorts": sort_links(params),
-        "facets": facet_links(params, filterset, facets.counted(matching, facets.FACETS.values())),
+        "facets": facet_links(params, facets.counted(matching, facets.FACETS.values())),
         "downloads": download_links(params),
     }
 
@@ -155,17 +163,24 @@ def sort_links(params: QueryDict) -> list[Link]:
 
 
 def facet_links(
-    params: QueryDict, filterset: IncidentFilterSet, counts: list[facets.FacetCounts]
+    params: QueryDict, counts: list[facets.FacetCounts], *, on: str = ""
 ) -> list[dict[str, Any]]:
     """Each facet's values, each a link that selects it (narrowing the selection to its count)
-    or, when selected, removes it."""
+    or, when selected, removes it; the links lead to the page at path `on` (this one when
+    empty)."""
     return [
         {
             "facet": each.facet,
-            "links": [value_link(params, each.facet, value) for value in each.values],
+            "links": [facet_link(params, each.facet, value, on) for value in each.values],
         }
         for each in counts
     ]
+
+
+def facet_link(params: QueryDict, facet: facets.Facet, value: facets.FacetValue, on: str) -> Link:
+    link = value_link(params, facet, value)
+    page = VALUE_PAGES.get(facet.name)
+    return replace(link, url=on + link.url, page=page(value) if page else None)
 
 
 def value_link(params: QueryDict, facet: facets.Facet, value: facets.FacetValue) -> Link:

@@ -96,6 +96,18 @@ class LinkedRecordQuerySet(models.QuerySet):
         ]
         return self.filter(models.Q(*named, _connector=models.Q.OR))
 
+    def public_with(self, *references: str) -> LinkedRecordQuerySet:
+        """The public records, each with the records its `references` (fields to other linked
+        records: a parent, backers, an original) name loaded only where those are public too,
+        so that a reference to a record readers may not see reads as none."""
+        lookups = [
+            models.Prefetch(
+                name, LinkedRecordQuerySet(self.model._meta.get_field(name).related_model).public()
+            )
+            for name in references
+        ]
+        return self.public().prefetch_related(*lookups)
+
     def visible_to(self, user) -> LinkedRecordQuerySet:
         return self.all() if sees_every_status(user) else self.public()
 

@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils.html import strip_tags
 
 from incidents.models import IncidentRelation, Source, Tag
 from tests.factories import (
@@ -47,7 +48,7 @@ def test_permalink_page_shows_the_record_and_its_quote(client, seeded):
 
     assert "Eight rounds of indirect fire hit Green Village base" in page
     assert "eight rounds of indirect fire at Green Village" in page
-    assert "Unidentified Iran-backed militia: perpetrator (alleged)" in page
+    assert "Unidentified Iran-backed militia: perpetrator (alleged)" in strip_tags(page)
 
 
 def test_a_draft_has_no_permalink_page(client, db):
@@ -95,7 +96,7 @@ def test_permalink_page_tells_the_whole_record_in_plain_language(client, seeded)
         f"{incident.updated_at:%-d %B %Y}",
         f"{incident.version}, saved ",
     ]:
-        assert text in page
+        assert text in strip_tags(page)  # names link to their pages
 
 
 def _field(page: str, label: str) -> str:
@@ -148,7 +149,7 @@ def test_the_source_shows_where_to_find_and_check_it(client, db):
         "ab" * 32,
         'href="https://example.org/original"',
     ]:
-        assert text in page
+        assert text in (page if text.startswith("href=") else strip_tags(page))
 
 
 @pytest.mark.parametrize("status", ["draft", "in review"])

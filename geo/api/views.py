@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from rest_framework import viewsets
 
 from core.api import BriefListMixin, QSearchFilter
@@ -20,10 +19,9 @@ class LocationViewSet(BriefListMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         """Places of public incidents, or every place for analysts and editors; a parent the
-        reader may not see is left out (LinkedRecordQuerySet.public())."""
+        reader may not see is left out (LinkedRecordQuerySet.public_with())."""
         if sees_every_status(self.request.user):
             places = Location.objects.select_related("parent")
         else:
-            public = LinkedRecordQuerySet(Location).public()
-            places = public.prefetch_related(Prefetch("parent", public))
+            places = LinkedRecordQuerySet(Location).public_with("parent")
         return places.order_by("name", "id")

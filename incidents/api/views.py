@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import HttpResponseBase, StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -409,11 +408,10 @@ class ActorViewSet(BriefListMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         """Actors a public incident names, or every actor for analysts and editors; a parent
-        or backer the reader may not see is left out (Actor.objects.public())."""
+        or backer the reader may not see is left out (LinkedRecordQuerySet.public_with())."""
         if sees_every_status(self.request.user):
             return Actor.objects.select_related("parent").prefetch_related("backed_by")
-        public = Actor.objects.public()
-        return public.prefetch_related(Prefetch("parent", public), Prefetch("backed_by", public))
+        return Actor.objects.public_with("parent", "backed_by")
 
 
 class SourceViewSet(BriefListMixin, viewsets.ModelViewSet):
@@ -427,12 +425,9 @@ class SourceViewSet(BriefListMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         """Sources a public incident cites (or shows behind a citation), or every source for
         analysts and editors; an original or originator the reader may not see is left out
-        (Source.objects.public())."""
+        (LinkedRecordQuerySet.public_with())."""
         if sees_every_status(self.request.user):
             sources = Source.objects.select_related("republished_from", "originator")
         else:
-            sources = Source.objects.public().prefetch_related(
-                Prefetch("republished_from", Source.objects.public()),
-                Prefetch("originator", Actor.objects.public()),
-            )
+            sources = Source.objects.public_with("republished_from", "originator")
         return sources.order_by("-id")
