@@ -7,6 +7,7 @@ sets DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS and friends.
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from datetime import timedelta
 from pathlib import Path
@@ -33,6 +34,13 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
+def tile_source(url: str) -> list[str]:
+    """The CSP source that lets the map load a tile server's images: its origin, with a
+    `{s}` subdomain (https://{s}.tile.example.org/{z}/{x}/{y}.png) as a wildcard."""
+    match = re.match(r"(https?://[^/]+)", url)
+    return [re.sub(r"\{[^}]*\}", "*", match.group(1))] if match else []
+
+
 DEBUG = envbool("DEBUG", False)
 # The fallback key only serves local runs; `manage.py check --deploy` flags it (security.W009).
 SECRET_KEY = os.getenv("SECRET_KEY") or "django-insecure-local-only-set-SECRET_KEY-in-production"
@@ -43,6 +51,10 @@ TESSERA_NAME = os.getenv("TESSERA_NAME", "Tessera")
 # Where this Tessera is served: every permalink, citation and API link starts with it. Unset,
 # links are built on the host of each request (core.site_urls), and commands' on 127.0.0.1:8000.
 TESSERA_BASE_URL = os.getenv("TESSERA_BASE_URL", "").rstrip("/")
+# The explorer's map draws country outlines from bundled Natural Earth data; a tile server's URL
+# template (https://{s}.tile.example.org/{z}/{x}/{y}.png) and its attribution replace them.
+TESSERA_TILE_URL = os.getenv("TESSERA_TILE_URL", "")
+TESSERA_TILE_ATTRIBUTION = os.getenv("TESSERA_TILE_ATTRIBUTION", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -270,7 +282,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *tile_source(TESSERA_TILE_URL)],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
