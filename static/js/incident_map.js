@@ -13,6 +13,7 @@
   const maxZoom = Number(data.maxZoom);
   element.hidden = false;
   tools.hidden = false;
+  element.parentElement.querySelector(".map-needs-script").hidden = true;
 
   const map = L.map(element, { minZoom: 1, maxZoom: maxZoom, worldCopyJump: true });
   if (data.tileUrl) {
@@ -119,7 +120,7 @@
     const properties = feature.properties;
     if (properties.count === 1) {
       L.circleMarker(where, { radius: 7, className: "incident-point", weight: 2 })
-        .bindPopup(() => incidentPopup(properties))
+        .on("click", () => openPopup(where, incidentPopup(properties)))
         .addTo(markers);
       return;
     }
@@ -134,14 +135,19 @@
       keyboard: true,
       title: `${properties.count} incidents: zoom in`,
     }).addTo(markers);
-    marker.on("click", () => zoomTo(marker, properties));
+    marker.on("click", () => zoomTo(where, properties));
   }
 
-  function zoomTo(marker, properties) {
+  // On the map rather than on a marker: the markers are drawn again when a popup pans the map.
+  function openPopup(where, content) {
+    L.popup({ offset: [0, -4] }).setLatLng(where).setContent(content).openOn(map);
+  }
+
+  function zoomTo(where, properties) {
     const [west, south, east, north] = properties.extent;
     if ((west === east && south === north) || map.getZoom() >= maxZoom) {
       // One place: no zoom separates them, so offer the list of them.
-      marker.bindPopup(placePopup(properties)).openPopup();
+      openPopup(where, placePopup(properties));
       return;
     }
     const shift = nearCentre(west) - west;
