@@ -106,3 +106,13 @@ def test_a_deployment_with_a_tile_server_lets_the_browser_load_its_tiles():
     ).stdout
 
     assert json.loads(printed) == ["'self'", "data:", "https://*.tile.example.org"]
+
+
+def test_the_pages_scripts_and_styles_weigh_at_most_300_kb_before_the_basemap(client, places):
+    html = client.get(PAGE).content.decode()
+    assets = re.findall(r'<script src="/static/([^"]+)"', html)
+    assets += re.findall(r'<link rel="stylesheet" href="/static/([^"]+)"', html)
+
+    assert {"vendor/leaflet/leaflet.js", "js/incident_map.js", "css/map.css"} <= set(assets)
+    weight = sum((ROOT / "static" / asset).stat().st_size for asset in assets)
+    assert weight <= 300_000
