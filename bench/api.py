@@ -159,12 +159,12 @@ def typical_cases(client) -> list[Case]:
     }
     cases = [Case(name, list_url(params)) for name, params in filters.items()]
     around = f"{lon - 5:.4f},{lat - 5:.4f},{lon + 5:.4f},{lat + 5:.4f}"
-    for name, params in {
+    maps: dict[str, dict[str, str | int]] = {
         "clusters, the world (zoom 3)": {"zoom": 3},
         "clusters, 10° × 10° (zoom 7)": {"zoom": 7, "bbox": around},
         "clusters, a country (zoom 5)": {"zoom": 5, "country": country},
-    }.items():
-        cases.append(Case(name, f"{CLUSTERS_URL}?{urlencode(params)}"))
+    }
+    cases += [Case(name, f"{CLUSTERS_URL}?{urlencode(params)}") for name, params in maps.items()]
     cases.append(Case(f"deep cursor page ({DEEP_PAGE + 1}th)", deep_page_url(client)))
     return cases
 

@@ -14,6 +14,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.schema import POINT
 from core.site_urls import absolute_url
 from geo.areas import Box
 from incidents import clusters
@@ -69,20 +70,7 @@ CLUSTERS_RESPONSE = {
                 "required": ["type", "geometry", "properties"],
                 "properties": {
                     "type": {"type": "string", "pattern": "^Feature$"},
-                    "geometry": {
-                        "type": "object",
-                        "required": ["type", "coordinates"],
-                        "properties": {
-                            "type": {"type": "string", "pattern": "^Point$"},
-                            "coordinates": {
-                                "type": "array",
-                                "description": "Longitude, latitude (WGS84).",
-                                "items": {"type": "number"},
-                                "minItems": 2,
-                                "maxItems": 2,
-                            },
-                        },
-                    },
+                    "geometry": POINT,
                     "properties": {
                         "type": "object",
                         "required": ["count", "cell", "extent"],
