@@ -86,7 +86,10 @@
     const box = visibleBox();
     markers.clearLayers();
     if (pending) pending.abort();
-    if (!box) return;
+    if (!box) {
+      status.textContent = "The page's area is out of view.";
+      return;
+    }
     pending = new AbortController();
     const zoom = clamp(Math.round(map.getZoom()), 0, maxZoom);
     const url = new URL(data.clustersUrl, window.location.href);
