@@ -31,6 +31,7 @@ from urllib.parse import urlencode, urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 LIST_URL = "/api/v1/incidents/"
+CLUSTERS_URL = "/api/v1/incidents/clusters/"
 PAGE_SIZE = 100
 # Pages followed through `next` before timing the deep page.
 DEEP_PAGE = 10
@@ -157,6 +158,13 @@ def typical_cases(client) -> list[Case]:
         "ordering=-fatalities": {"ordering": "-fatalities"},
     }
     cases = [Case(name, list_url(params)) for name, params in filters.items()]
+    around = f"{lon - 5:.4f},{lat - 5:.4f},{lon + 5:.4f},{lat + 5:.4f}"
+    maps: dict[str, dict[str, str | int]] = {
+        "clusters, the world (zoom 3)": {"zoom": 3},
+        "clusters, 10° × 10° (zoom 7)": {"zoom": 7, "bbox": around},
+        "clusters, a country (zoom 5)": {"zoom": 5, "country": country},
+    }
+    cases += [Case(name, f"{CLUSTERS_URL}?{urlencode(params)}") for name, params in maps.items()]
     cases.append(Case(f"deep cursor page ({DEEP_PAGE + 1}th)", deep_page_url(client)))
     return cases
 
@@ -205,7 +213,8 @@ def measure(client, case: Case, runs: int, warmup: int) -> Measurement:
         fetch(client, case.url)
         timings.append((time.perf_counter() - started) * 1000)
     with CaptureQueriesContext(connection) as captured:
-        rows = len(fetch(client, case.url)["results"])
+        body = fetch(client, case.url)
+        rows = len(body["results"] if "results" in body else body["features"])
     queries = [query for query in captured.captured_queries if is_statement(query["sql"])]
     # The page itself is the one query with a LIMIT; prefetches and the throttle have none.
     page = next((query for query in queries if " LIMIT " in query["sql"]), queries[0])

@@ -7,6 +7,7 @@ sets DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS and friends.
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from datetime import timedelta
 from pathlib import Path
@@ -35,6 +36,13 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
+def tile_source(url: str) -> list[str]:
+    """The CSP source that lets the map load a tile server's images: its origin, with a
+    `{s}` subdomain (https://{s}.tile.example.org/{z}/{x}/{y}.png) as a wildcard."""
+    match = re.match(r"(https?://[^/]+)", url)
+    return [re.sub(r"\{[^}]*\}", "*", match.group(1))] if match else []
+
+
 DEBUG = envbool("DEBUG", False)
 # The fallback key only serves local runs; `manage.py check --deploy` flags it (security.W009).
 SECRET_KEY = os.getenv("SECRET_KEY") or "django-insecure-local-only-set-SECRET_KEY-in-production"
@@ -50,6 +58,10 @@ TESSERA_LICENCE_NAME = os.getenv("TESSERA_LICENCE_NAME", "CC BY 4.0")
 TESSERA_LICENCE_URL = os.getenv(
     "TESSERA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
 )
+# The explorer's map draws country outlines from bundled Natural Earth data; a tile server's URL
+# template (https://{s}.tile.example.org/{z}/{x}/{y}.png) and its attribution replace them.
+TESSERA_TILE_URL = os.getenv("TESSERA_TILE_URL", "")
+TESSERA_TILE_ATTRIBUTION = os.getenv("TESSERA_TILE_ATTRIBUTION", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -322,7 +334,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *tile_source(TESSERA_TILE_URL)],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

@@ -33,6 +33,21 @@ from core.errors import ERROR_BODY_SCHEMA
 from core.json_types import JSONTypesMixin
 from core.renderers import CSVRenderer, GeoJSONRenderer
 
+# A GeoJSON Point geometry: every feature Tessera writes is one.
+POINT = {
+    "type": "object",
+    "required": ["type", "coordinates"],
+    "properties": {
+        "type": {"type": "string", "enum": ["Point"]},
+        "coordinates": {
+            "type": "array",
+            "description": "Longitude, latitude (WGS84).",
+            "items": {"type": "number"},
+            "minItems": 2,
+            "maxItems": 2,
+        },
+    },
+}
 # What a streamed download holds, in place of the serializer's JSON.
 FEATURE_COLLECTION = {
     "type": "object",
@@ -50,20 +65,7 @@ FEATURE_COLLECTION = {
                 "properties": {
                     "type": {"type": "string", "enum": ["Feature"]},
                     "id": {"type": "string"},
-                    "geometry": {
-                        "type": "object",
-                        "required": ["type", "coordinates"],
-                        "properties": {
-                            "type": {"type": "string", "enum": ["Point"]},
-                            "coordinates": {
-                                "type": "array",
-                                "description": "Longitude, latitude (WGS84).",
-                                "items": {"type": "number"},
-                                "minItems": 2,
-                                "maxItems": 2,
-                            },
-                        },
-                    },
+                    "geometry": POINT,
                     "properties": {"type": "object", "additionalProperties": True},
                 },
             },

@@ -3,7 +3,8 @@
 The page reads the same query string as `/api/v1/incidents/`, through the same FilterSet (with
 its default: published records), the same keyset paging and the same refusal of unknown
 parameters, so a page URL and its API URL differ only in the path. It reads public records
-only, whoever asks: it is the public's view. Its facets are `incidents.facets`, as the API's.
+only, whoever asks: it is the public's view. Its facets are `incidents.facets`, as the API's;
+its map draws the API's clusters (`incidents.clusters`).
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -22,8 +25,8 @@ from core.api import parameters_read_by
 from core.pagination import KeysetPagination
 from core.site_urls import absolute_url
 from csvio.layouts import PRESETS
-from incidents import facets
-from incidents.filters import ORDERINGS, IncidentFilterSet
+from incidents import clusters, facets
+from incidents.filters import ORDERINGS, IncidentFilterSet, filters_named_in
 from incidents.filters.fields import ChoiceListField
 from incidents.models import Incident
 from incidents.selections import selection_errors
@@ -105,6 +108,7 @@ def results(request: HttpRequest, filterset: IncidentFilterSet) -> dict[str, Any
         "sorts": sort_links(params),
         "facets": facet_links(params, facets.counted(matching, facets.FACETS.values())),
         "downloads": download_links(params),
+        "map": map_data(params, matching),
     }
 
 
@@ -213,6 +217,27 @@ def download_links(params: QueryDict) -> list[Link]:
     ]
     links.append(Link("GeoJSON", export + with_params(params, format=["geojson"], page_size=None)))
     return links
+
+
+def map_data(params: QueryDict, matching) -> dict[str, Any]:
+    """What the map's script needs (static/js/incident_map.js): the clusters of the selection
+    without its area, which the script narrows to the visible box (within the page's `bbox`),
+    and where the map opens: the box of the selection's places."""
+    selection = QueryDict(mutable=True)
+    for name, value in filters_named_in(params):
+        if name != "bbox" and value:
+            selection.appendlist(name, value)
+    opening = clusters.extent(matching)
+    return {
+        "clusters_url": f"{reverse('incident-clusters')}?{selection.urlencode()}".rstrip("?"),
+        "bbox": params.get("bbox", ""),
+        "extent": ",".join(f"{edge:.5f}" for edge in vars(opening).values()) if opening else "",
+        "max_zoom": clusters.MAX_ZOOM,
+        "basemap_url": static("vendor/world-atlas/countries-110m.geojson"),
+        "tile_url": settings.TESSERA_TILE_URL,
+        "tile_attribution": settings.TESSERA_TILE_ATTRIBUTION,
+        "remove_area_url": with_params(params, bbox=None) if params.get("bbox") else "",
+    }
 
 
 def api_url(request: HttpRequest) -> str:

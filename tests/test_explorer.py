@@ -217,6 +217,7 @@ def test_the_page_runs_a_fixed_number_of_queries(client, mixed):
         IncidentActorFactory(incident=IncidentFactory(location=LocationFactory(country="SYR")))
 
     assert queries_on_incidents() == with_eleven
-    # The page of rows with their places, the count, and one query per facet (8); the request's
-    # transaction adds a savepoint, which names no table.
-    assert with_eleven == 10
+    # The page of rows with their places, the count, one query per facet (8) and the box of the
+    # selection's places, where the map opens; the request's transaction adds a savepoint, which
+    # names no table.
+    assert with_eleven == 11

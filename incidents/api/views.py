@@ -32,6 +32,7 @@ from core.site_urls import absolute_url
 from csvio.export import streamed_incidents
 from csvio.layouts import PRESETS
 from incidents.api.aggregates import FACET_PARAMETER, IncidentAggregates
+from incidents.api.clusters import ZOOM_PARAMETER, IncidentClusters
 from incidents.api.serializers import (
     ActorBriefSerializer,
     ActorSerializer,
@@ -98,6 +99,7 @@ QUERY_PARAMETERS = {
     "export": [*LAYOUT_PARAMETERS, EXPORT_FORMAT_PARAMETER],
     "count": [],
     "facets": [FACET_PARAMETER],
+    "clusters": [ZOOM_PARAMETER],
 }
 
 
@@ -165,7 +167,9 @@ class IncidentFilterBackend(DjangoFilterBackend):
     partial_update=extend_schema(parameters=[IF_MATCH, ETAG]),
     destroy=extend_schema(parameters=[IF_MATCH, ETAG]),
 )
-class IncidentViewSet(IncidentAggregates, StrictQueryParameters, viewsets.ModelViewSet):
+class IncidentViewSet(
+    IncidentAggregates, IncidentClusters, StrictQueryParameters, viewsets.ModelViewSet
+):
     """Armed-conflict incidents; anonymous users and researchers see published records (and
     retracted ones, asked for with `status`)."""
 
@@ -184,7 +188,7 @@ class IncidentViewSet(IncidentAggregates, StrictQueryParameters, viewsets.ModelV
 
     def get_queryset(self):
         visible = Incident.objects.visible_to(self.request.user)
-        if self.streams() or self.action in ("history", "count", "facets"):
+        if self.streams() or self.action in ("history", "count", "facets", "clusters"):
             return visible  # the export loads what its columns need; counts need none
         incidents = IncidentSerializer.eager_load(visible, visible)
         if self.request.method in VERSIONED_WRITES:
