@@ -32,7 +32,7 @@ from core.renderers import STREAMED_FORMATS, CSVRenderer, GeoJSONRenderer
 from core.site_urls import absolute_url
 from csvio.export import streamed_incidents
 from csvio.layouts import PRESETS
-from incidents.api.aggregates import FACET_PARAMETER, IncidentAggregates
+from incidents.api.aggregates import FACET_PARAMETER, INTERVAL_PARAMETER, IncidentAggregates
 from incidents.api.serializers import (
     ActorBriefSerializer,
     ActorSerializer,
@@ -99,6 +99,7 @@ QUERY_PARAMETERS = {
     "export": [*LAYOUT_PARAMETERS, EXPORT_FORMAT_PARAMETER],
     "count": [],
     "facets": [FACET_PARAMETER],
+    "timeline": [INTERVAL_PARAMETER],
 }
 
 
@@ -185,7 +186,7 @@ class IncidentViewSet(IncidentAggregates, StrictQueryParameters, viewsets.ModelV
 
     def get_queryset(self):
         visible = Incident.objects.visible_to(self.request.user)
-        if self.streams() or self.action in ("history", "count", "facets"):
+        if self.streams() or self.action in ("history", "count", "facets", "timeline"):
             return visible  # the export loads what its columns need; counts need none
         incidents = IncidentSerializer.eager_load(visible, visible)
         if self.request.method in VERSIONED_WRITES:
