@@ -3,7 +3,8 @@
 The page reads the same query string as `/api/v1/incidents/`, through the same FilterSet (with
 its default: published records), the same keyset paging and the same refusal of unknown
 parameters, so a page URL and its API URL differ only in the path. It reads public records
-only, whoever asks: it is the public's view. Its facets are `incidents.facets`, as the API's.
+only, whoever asks: it is the public's view. Its facets are `incidents.facets` and its timeline
+`incidents.timeline`, as the API's.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from core.api import parameters_read_by, unknown_parameter
 from core.pagination import KeysetPagination
 from core.site_urls import absolute_url
 from csvio.layouts import PRESETS
-from incidents import facets
+from incidents import explorer_timeline, facets, timeline
 from incidents.filters import ORDERINGS, IncidentFilterSet
 from incidents.filters.fields import ChoiceListField
 from incidents.models import Incident
@@ -99,6 +100,13 @@ def results(request: HttpRequest, filterset: IncidentFilterSet) -> dict[str, Any
         "sorts": sort_links(params),
         "facets": facet_links(params, filterset, facets.counted(matching, facets.FACETS.values())),
         "downloads": download_links(params),
+        "timeline": explorer_timeline.chart(
+            timeline.counted(matching),
+            filterset.form.cleaned_data,
+            lambda filters: with_params(
+                params, **{name: [value] for name, value in filters.items()}
+            ),
+        ),
     }
 
 
