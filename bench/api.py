@@ -31,6 +31,7 @@ from urllib.parse import urlencode, urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 LIST_URL = "/api/v1/incidents/"
+TIMELINE_URL = "/api/v1/incidents/timeline/"
 PAGE_SIZE = 100
 # Pages followed through `next` before timing the deep page.
 DEEP_PAGE = 10
@@ -158,6 +159,14 @@ def typical_cases(client) -> list[Case]:
     }
     cases = [Case(name, list_url(params)) for name, params in filters.items()]
     cases.append(Case(f"deep cursor page ({DEEP_PAGE + 1}th)", deep_page_url(client)))
+    timelines = {
+        "timeline, every incident": {},
+        "timeline, country by month": {"country": country, "interval": "month"},
+        "timeline, event type + fatalities_min": filters["event type + fatalities_min"],
+    }
+    cases += [
+        Case(name, f"{TIMELINE_URL}?{urlencode(params)}") for name, params in timelines.items()
+    ]
     return cases
 
 
@@ -205,7 +214,8 @@ def measure(client, case: Case, runs: int, warmup: int) -> Measurement:
         fetch(client, case.url)
         timings.append((time.perf_counter() - started) * 1000)
     with CaptureQueriesContext(connection) as captured:
-        rows = len(fetch(client, case.url)["results"])
+        body = fetch(client, case.url)
+        rows = len(body["results"] if "results" in body else body["periods"])
     queries = [query for query in captured.captured_queries if is_statement(query["sql"])]
     # The page itself is the one query with a LIMIT; prefetches and the throttle have none.
     page = next((query for query in queries if " LIMIT " in query["sql"]), queries[0])
