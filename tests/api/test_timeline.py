@@ -14,9 +14,12 @@ from rest_framework.test import APIClient
 
 from incidents.models import Incident
 from incidents.taxonomy import Status
+from tests.api import test_facets
 from tests.factories import IncidentFactory, LocationFactory
 
 pytestmark = pytest.mark.django_db
+
+unthrottled = test_facets.unthrottled
 
 URL = "/api/v1/incidents/timeline/"
 COUNT = "/api/v1/incidents/count/"
@@ -224,11 +227,6 @@ def test_a_timeline_takes_two_queries_or_one_with_its_interval(incidents):
     assert len(chosen) == 2
     assert "MIN(" in chosen[0] and "COUNT(" in chosen[1]
     assert len(queries_on_incidents({"country": "IRQ", "interval": "month"})) == 1
-
-
-@pytest.fixture
-def unthrottled(settings):
-    settings.API_THROTTLE_RATES = {"anon": "100000/minute", "user": "100000/minute"}
 
 
 DAY_ZERO = dt.date(2021, 12, 20)
