@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 LIST_URL = "/api/v1/incidents/"
 CLUSTERS_URL = "/api/v1/incidents/clusters/"
+TIMELINE_URL = "/api/v1/incidents/timeline/"
 PAGE_SIZE = 100
 # Pages followed through `next` before timing the deep page.
 DEEP_PAGE = 10
@@ -166,6 +167,14 @@ def typical_cases(client) -> list[Case]:
     }
     cases += [Case(name, f"{CLUSTERS_URL}?{urlencode(params)}") for name, params in maps.items()]
     cases.append(Case(f"deep cursor page ({DEEP_PAGE + 1}th)", deep_page_url(client)))
+    timelines = {
+        "timeline, every incident": {},
+        "timeline, country by month": {"country": country, "interval": "month"},
+        "timeline, event type + fatalities_min": filters["event type + fatalities_min"],
+    }
+    cases += [
+        Case(name, f"{TIMELINE_URL}?{urlencode(params)}") for name, params in timelines.items()
+    ]
     return cases
 
 
@@ -214,7 +223,9 @@ def measure(client, case: Case, runs: int, warmup: int) -> Measurement:
         timings.append((time.perf_counter() - started) * 1000)
     with CaptureQueriesContext(connection) as captured:
         body = fetch(client, case.url)
-        rows = len(body["results"] if "results" in body else body["features"])
+        rows = len(
+            body["results"] if "results" in body else body.get("features", body.get("periods", []))
+        )
     queries = [query for query in captured.captured_queries if is_statement(query["sql"])]
     # The page itself is the one query with a LIMIT; prefetches and the throttle have none.
     page = next((query for query in queries if " LIMIT " in query["sql"]), queries[0])

@@ -3,8 +3,8 @@
 The page reads the same query string as `/api/v1/incidents/`, through the same FilterSet (with
 its default: published records), the same keyset paging and the same refusal of unknown
 parameters, so a page URL and its API URL differ only in the path. It reads public records
-only, whoever asks: it is the public's view. Its facets are `incidents.facets`, as the API's;
-its map draws the API's clusters (`incidents.clusters`).
+only, whoever asks: it is the public's view. Its facets are `incidents.facets` and its timeline
+`incidents.timeline`, as the API's; its map draws the API's clusters (`incidents.clusters`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from core.api import parameters_read_by
 from core.pagination import KeysetPagination
 from core.site_urls import absolute_url
 from csvio.layouts import PRESETS
-from incidents import clusters, facets
+from incidents import clusters, explorer_timeline, facets, timeline
 from incidents.filters import ORDERINGS, IncidentFilterSet, filters_named_in
 from incidents.filters.fields import ChoiceListField
 from incidents.models import Incident
@@ -109,6 +109,13 @@ def results(request: HttpRequest, filterset: IncidentFilterSet) -> dict[str, Any
         "facets": facet_links(params, facets.counted(matching, facets.FACETS.values())),
         "downloads": download_links(params),
         "map": map_data(params, matching),
+        "timeline": explorer_timeline.chart(
+            timeline.counted(matching),
+            filterset.form.cleaned_data,
+            lambda filters: with_params(
+                params, **{name: [value] for name, value in filters.items()}
+            ),
+        ),
     }
 
 

@@ -1,10 +1,13 @@
-"""Counts over the incidents a list's filters choose, without listing them: how many (`count/`)
-and how many per value of each facet (`facets/`, counted by `incidents.facets`)."""
+"""Counts over the incidents a list's filters choose, without listing them: how many (`count/`),
+how many per value of each facet (`facets/`, counted by `incidents.facets`) and per period
+(`timeline/`, counted by `incidents.timeline`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django_filters import utils
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
@@ -14,7 +17,8 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from incidents import facets
+from incidents import facets, timeline
+from incidents.filters import IncidentFilterSet
 
 if TYPE_CHECKING:
     _GenericViewSet = viewsets.GenericViewSet
@@ -51,6 +55,52 @@ FACETS_RESPONSE = inline_serializer(
                 },
                 many=True,
             ),
+        ),
+    },
+)
+INTERVAL_PARAMETER = OpenApiParameter(
+    "interval",
+    OpenApiTypes.STR,
+    enum=list(timeline.INTERVALS),
+    description="The length of a period (weeks run Monday to Sunday). Default: the shortest "
+    f"giving at most {timeline.MAX_CHOSEN_BARS} periods over the selection's first days; "
+    f"one asked for may give at most {timeline.MAX_BARS}.",
+)
+TIMELINE_RESPONSE = inline_serializer(
+    "IncidentTimeline",
+    {
+        "interval": serializers.ChoiceField(
+            choices=timeline.INTERVALS, help_text="The length of each period."
+        ),
+        "interval_chosen": serializers.BooleanField(
+            help_text="Whether the interval was chosen from the span, not asked for."
+        ),
+        "total": serializers.IntegerField(help_text="Incidents matching the filters."),
+        "event_types": serializers.ListField(
+            child=serializers.CharField(),
+            help_text=f"The event types counted, `{timeline.UNKNOWN}` for incidents without one.",
+        ),
+        "periods": inline_serializer(
+            "IncidentTimelinePeriod",
+            {
+                "start": serializers.DateField(),
+                "end": serializers.DateField(help_text="The period's last day."),
+                "total": serializers.IntegerField(help_text="Incidents that began in it."),
+                "counts": serializers.DictField(
+                    child=serializers.IntegerField(),
+                    help_text="Of them, how many of each event type (every one of "
+                    "`event_types`, 0 included).",
+                ),
+                "filters": serializers.DictField(
+                    child=serializers.CharField(),
+                    allow_null=True,
+                    help_text="The parameters to set on the same query to list the incidents "
+                    "counted: `start_after` and `date_before`. Null when the query's "
+                    "`date_after` is later than the period.",
+                ),
+            },
+            many=True,
+            help_text="Every period from the first incident's to the last's, oldest first.",
         ),
     },
 )
@@ -96,3 +146,47 @@ class IncidentAggregates(_GenericViewSet):
                 },
             }
         )
+
+    @extend_schema(parameters=[INTERVAL_PARAMETER], responses=TIMELINE_RESPONSE, filters=True)
+    @action(
+        detail=False,
+        pagination_class=None,
+        renderer_classes=[JSONRenderer, BrowsableAPIRenderer],
+    )
+    def timeline(self, request: Request):
+        """How many of the incidents that match the filters began in each day, week, month or
+        year, by event type: the explorer page's timeline. An incident counts under the period
+        of its first day. Takes every filter of the list."""
+        try:
+            interval = timeline.interval_asked(request.query_params.get("interval"))
+            filterset = self.valid_filterset()
+            counts = timeline.counted(filterset.qs, interval)
+        except (timeline.UnknownInterval, timeline.TooManyBars) as error:
+            raise ValidationError({"interval": [timeline.interval_message(error)]}) from error
+        return Response(
+            {
+                "interval": counts.interval,
+                "interval_chosen": counts.chosen,
+                "total": counts.total,
+                "event_types": counts.event_types,
+                "periods": [
+                    {
+                        "start": bar.start,
+                        "end": bar.end,
+                        "total": bar.total,
+                        "counts": bar.counts,
+                        "filters": timeline.bar_filters(bar, filterset.form.cleaned_data),
+                    }
+                    for bar in counts.bars
+                ],
+            }
+        )
+
+    def valid_filterset(self) -> IncidentFilterSet:
+        """The request's filters, as the list reads them; a 400 naming each one refused."""
+        backend = self.filter_backends[0]()
+        assert isinstance(backend, DjangoFilterBackend)
+        filterset = backend.get_filterset(self.request, self.get_queryset(), self)
+        if not filterset.is_valid():
+            raise utils.translate_validation(filterset.errors)
+        return filterset

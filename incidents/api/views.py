@@ -31,7 +31,7 @@ from core.renderers import STREAMED_FORMATS, CSVRenderer, GeoJSONRenderer
 from core.site_urls import absolute_url
 from csvio.export import streamed_incidents
 from csvio.layouts import PRESETS
-from incidents.api.aggregates import FACET_PARAMETER, IncidentAggregates
+from incidents.api.aggregates import FACET_PARAMETER, INTERVAL_PARAMETER, IncidentAggregates
 from incidents.api.clusters import ZOOM_PARAMETER, IncidentClusters
 from incidents.api.serializers import (
     ActorBriefSerializer,
@@ -100,6 +100,7 @@ QUERY_PARAMETERS = {
     "count": [],
     "facets": [FACET_PARAMETER],
     "clusters": [ZOOM_PARAMETER],
+    "timeline": [INTERVAL_PARAMETER],
 }
 
 
@@ -188,7 +189,7 @@ class IncidentViewSet(
 
     def get_queryset(self):
         visible = Incident.objects.visible_to(self.request.user)
-        if self.streams() or self.action in ("history", "count", "facets", "clusters"):
+        if self.streams() or self.action in ("history", "count", "facets", "timeline", "clusters"):
             return visible  # the export loads what its columns need; counts need none
         incidents = IncidentSerializer.eager_load(visible, visible)
         if self.request.method in VERSIONED_WRITES:

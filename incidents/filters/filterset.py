@@ -81,6 +81,7 @@ class IncidentFilterForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         self._check_order(self.cleaned_data, "date_after", "date_before", "earlier")
+        self._check_order(self.cleaned_data, "start_after", "date_before", "earlier")
         self._check_order(self.cleaned_data, "fatalities_min", "fatalities_max", "less")
         return self.cleaned_data
 
@@ -109,6 +110,16 @@ class WhenFilters(django_filters.FilterSet):
         input_formats=["%Y-%m-%d"],
         error_messages=DATE_ERRORS,
         help_text="YYYY-MM-DD. Incidents whose date range starts on or before this day.",
+    )
+    # With date_before, the incidents whose first day is in a range: as the timeline and the
+    # year facet count them, each under one period.
+    start_after = django_filters.DateFilter(
+        field_name="date_start",
+        lookup_expr="gte",
+        input_formats=["%Y-%m-%d"],
+        error_messages=DATE_ERRORS,
+        help_text="YYYY-MM-DD. Incidents whose date range starts on or after this day "
+        "(with date_before: the incidents that start in a range, as the timeline counts them).",
     )
     updated_since = UtcDateTimeFilter(
         field_name="updated_at",
