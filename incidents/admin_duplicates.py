@@ -75,7 +75,6 @@ def candidate(incident: Incident) -> dict[str, object]:
         + (f" – {end}" if end and end != incident.date_start else ""),
         "place": incident.location.name,
         "status": incident.status,
-        "status_label": incident.get_status_display(),
         "url": reverse("admin:incidents_incident_change", args=[incident.pk]),
     }
 

@@ -46,7 +46,7 @@ document.addEventListener("DOMContentLoaded", () => {
     facts.append(
       element("span", candidate.dates),
       element("span", candidate.place),
-      element("span", candidate.status_label,
+      element("span", candidate.status,
         `status-badge status-${candidate.status.replace(/ /g, "-")}`),
     );
     item.append(facts);
