@@ -114,7 +114,7 @@ document.addEventListener("DOMContentLoaded", () => {
   // The calendar widget fills the date without a change event; it focuses the field instead.
   for (const input of Object.values(inputs)) {
     if (!input) continue;
-    for (const event of ["change", "input", "focus", "blur"]) input.addEventListener(event, askSoon);
+    for (const event of ["change", "input", "focus"]) input.addEventListener(event, askSoon);
   }
   // The place is a select2 autocomplete, whose choice is announced to jQuery handlers only.
   if (window.django && window.django.jQuery) {
