@@ -6,25 +6,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('incidents', '0011_history_role'),
+        ("incidents", "0011_history_role"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NotDuplicate',
+            name="NotDuplicate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decided_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('first', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='incidents.incident')),
-                ('second', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='incidents.incident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "first",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="incidents.incident",
+                    ),
+                ),
+                (
+                    "second",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="incidents.incident",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'not-the-same-event decision',
-                'constraints': [models.UniqueConstraint(fields=('first', 'second'), name='not_duplicate_unique_pair', violation_error_message='These incidents are already judged different events.'), models.CheckConstraint(condition=models.Q(('first__lt', models.F('second'))), name='not_duplicate_pair_ordered', violation_error_code='not_duplicate_pair_ordered', violation_error_message='A pair names the lower id first, and two different incidents.')],
+                "verbose_name": "not-the-same-event decision",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("first", "second"),
+                        name="not_duplicate_unique_pair",
+                        violation_error_message="These incidents are already judged different events.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("first__lt", models.F("second"))),
+                        name="not_duplicate_pair_ordered",
+                        violation_error_code="not_duplicate_pair_ordered",
+                        violation_error_message="A pair names the lower id first, and two different incidents.",
+                    ),
+                ],
             },
         ),
     ]

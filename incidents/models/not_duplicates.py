@@ -62,7 +62,5 @@ class NotDuplicate(models.Model):
         """The ids of the incidents judged not to be the same event as `incident`."""
         pairs = cls.objects.filter(Q(first=incident) | Q(second=incident))
         return pairs.annotate(
-            other=models.Case(
-                models.When(first=incident, then=F("second")), default=F("first")
-            )
+            other=models.Case(models.When(first=incident, then=F("second")), default=F("first"))
         ).values("other")

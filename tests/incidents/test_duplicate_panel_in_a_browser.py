@@ -40,9 +40,10 @@ def test_the_panel_shows_the_baghdad_drones_and_puts_them_away(
 
     panel.get_by_text(DRONES).wait_for()
     assert "2022-01-03" in panel.inner_text()
-    assert panel.get_by_role("link", name="Same event: add this source there").get_attribute(
-        "href"
-    ) == f"/admin/incidents/incident/{drones}/change/"
+    assert (
+        panel.get_by_role("link", name="Same event: add this source there").get_attribute("href")
+        == f"/admin/incidents/incident/{drones}/change/"
+    )
     # By keyboard: in headless Chromium the first mouse press after the place's autocomplete
     # scrolls the page (the admin's focusable <main>), and the press and release land apart.
     panel.get_by_role("button", name="Not the same event").focus()
