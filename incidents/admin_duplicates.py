@@ -35,7 +35,7 @@ class NotDuplicatesField(forms.CharField):
     def __init__(self, **kwargs) -> None:
         super().__init__(required=False, **kwargs)
 
-    def clean(self, value: str | None) -> list[int]:  # type: ignore[override]
+    def clean(self, value: str | None) -> list[int]:
         text = super().clean(value)
         try:
             ids = {int(part) for part in text.split(",") if part.strip()}

@@ -8,6 +8,7 @@ asks it and shows its answer.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -67,8 +68,9 @@ class MergeForm(forms.Form):
             raise forms.ValidationError(f"There is no incident {public_id}.")
         return kept
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         kept = cleaned.get("into") or cleaned.get("candidate")
         if kept is None:
             if not self.errors:

@@ -50,9 +50,9 @@ class NotDuplicate(models.Model):
                 "first_id", "second_id"
             )
         )
-        cls.objects.bulk_create(
+        NotDuplicate.objects.bulk_create(
             [
-                cls(first_id=first, second_id=second, decided_by=user)
+                NotDuplicate(first_id=first, second_id=second, decided_by=user)
                 for first, second in sorted(pairs - known)
             ]
         )

@@ -82,7 +82,7 @@ def test_a_merge_without_confirmation_is_refused(editor_client, pair):
 
 
 def test_a_retracted_record_is_neither_offered_nor_compared(editor_client, pair):
-    kept, duplicate = pair
+    _, duplicate = pair
     retracted = IncidentFactory(status="retracted")
 
     page = editor_client.get(merge_url(duplicate)).content.decode()
