@@ -75,7 +75,8 @@ document.addEventListener("DOMContentLoaded", () => {
     panel.append(
       element("h2", shown.length === 1 ? "Possible duplicate" : `${shown.length} possible duplicates`),
       element("p", "Recorded already? Same event type, within a day and 10 km of this one. "
-        + "If one is this event, add your source to it instead of saving a new record.", "help"),
+        + "If one is this event, add your source to it instead of saving a new record; "
+        + "“Not the same event” is recorded when you save.", "help"),
     );
     const list = element("ul");
     list.append(...shown.map(candidateItem));
