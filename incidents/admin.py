@@ -9,7 +9,6 @@ from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -17,7 +16,7 @@ import incidents.admin_sources  # noqa: F401 (registers the sources' admin)
 from csvio.admin_views import export_action, export_changelist, import_view
 from csvio.layouts import PRESETS
 from geo.admin import CountriesWithRecordsFilter
-from incidents import admin_workflow
+from incidents import admin_duplicates, admin_merge, admin_workflow
 from incidents.admin_forms import CitationForm, IncidentActorForm, IncidentForm
 from incidents.admin_list import (
     SEARCH_HELP,
@@ -33,7 +32,6 @@ from incidents.admin_list import (
 )
 from incidents.admin_queues import QueueFilter, editors_comment, shows_comments
 from incidents.admin_review import review_buttons, review_urls
-from incidents.duplicates import likely_duplicates
 from incidents.models import (
     Actor,
     Citation,
@@ -104,6 +102,7 @@ INCIDENT_FIELDSETS = [
                 "confidence",
                 "tags",
                 "seen_version",
+                "not_duplicates",
             ]
         },
     ),
@@ -209,7 +208,8 @@ class IncidentAdmin(SimpleHistoryAdmin):
     fieldsets = INCIDENT_FIELDSETS
 
     class Media:
-        js = ["js/sub_event_types.js"]
+        js = ["js/sub_event_types.js", "js/duplicate_candidates.js"]
+        css = {"all": ["css/duplicates.css"]}
 
     @admin.display(description="dates", ordering="date_start")
     def dates(self, incident: Incident) -> str:
@@ -248,10 +248,11 @@ class IncidentAdmin(SimpleHistoryAdmin):
             ),
             path(
                 "<path:object_id>/merge/",
-                self.admin_site.admin_view(partial(admin_workflow.merge_view, self)),
+                self.admin_site.admin_view(partial(admin_merge.merge_view, self)),
                 name="incidents_incident_merge",
             ),
             *review_urls(self),
+            admin_duplicates.candidates_url(self),
         ]
         return extra + super().get_urls()
 
@@ -348,30 +349,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        self.warn_about_likely_duplicates(request, form.instance)
-
-    def warn_about_likely_duplicates(self, request: HttpRequest, incident: Incident) -> None:
-        duplicates = likely_duplicates(incident)
-        if not duplicates:
-            return
-        links = format_html_join(
-            ", ",
-            '<a href="{}">{}</a>',
-            (
-                (reverse("admin:incidents_incident_change", args=[other.pk]), str(other))
-                for other in duplicates
-            ),
-        )
-        self.message_user(
-            request,
-            format_html(
-                "Possible duplicate: {} of the same type within a day and 10 km: {}. "
-                "If it is the same event, link the records as “same event as”.",
-                "an incident" if len(duplicates) == 1 else f"{len(duplicates)} incidents",
-                links,
-            ),
-            level=messages.WARNING,
-        )
+        admin_duplicates.record_and_warn(self, request, form)
 
 
 @admin.register(Actor)

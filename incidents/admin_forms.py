@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.db.models import BLANK_CHOICE_DASH
 
+from incidents.admin_duplicates import NotDuplicatesField
 from incidents.models import Citation, Incident, IncidentActor
 from incidents.taxonomy import (
     ACLED_EVENT_TYPES,
@@ -77,6 +78,7 @@ class IncidentForm(AsksForJudgements):
     reverting = False
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    not_duplicates = NotDuplicatesField()
 
     class Meta:
         model = Incident
@@ -103,6 +105,7 @@ class IncidentForm(AsksForJudgements):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["seen_version"].initial = self.instance.version
+            self.fields["not_duplicates"].widget.attrs["data-incident"] = self.instance.pk
         sub_event_type = self.fields.get("sub_event_type")
         if sub_event_type is not None:
             # js/sub_event_types.js offers only the chosen event type's sub-types; the model's

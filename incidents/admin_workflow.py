@@ -1,7 +1,7 @@
-"""The admin's editorial pages and actions: submit, publish, retract, merge.
+"""The admin's editorial pages and actions: submit, publish, retract (merging: admin_merge).
 
-Every move asks incidents.workflow whether the user may make it; retracting and merging
-first show a page that asks for the reason (or the record that is kept).
+Every move asks incidents.workflow whether the user may make it; retracting first shows a
+page that asks for the reason.
 """
 
 from __future__ import annotations
@@ -10,14 +10,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from incidents.merging import merge
 from incidents.models import Incident
 from incidents.taxonomy import Status
 from incidents.workflow import is_editor, may_set_status
@@ -143,7 +142,7 @@ def retract(model_admin, request: HttpRequest, queryset) -> HttpResponse | None:
 
 def retract_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
     """Retract one incident: where the admin's "Delete" leads for a public record."""
-    incident = _editable(model_admin, request, object_id)
+    incident = editable(model_admin, request, object_id)
     if incident.status != Status.PUBLISHED:
         messages.info(
             request,
@@ -172,55 +171,7 @@ def retract_view(model_admin, request: HttpRequest, object_id: str) -> HttpRespo
     )
 
 
-class MergeForm(forms.Form):
-    into = forms.CharField(
-        label="Same event as",
-        help_text="The public id of the record that is kept, e.g. IRQ-2022-00003.",
-    )
-    note = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
-        help_text="Added to the retraction notice of this record.",
-    )
-
-    def clean_into(self) -> Incident:
-        public_id = self.cleaned_data["into"].strip().upper()
-        kept = Incident.objects.filter(public_id=public_id).select_related("duplicate_of").first()
-        if kept is None:
-            raise forms.ValidationError(f"There is no incident {public_id}.")
-        return kept
-
-
-def merge_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
-    """Mark this incident as the same event as another: it is retracted and points there."""
-    duplicate = _editable(model_admin, request, object_id)
-    form = MergeForm(request.POST or None)
-    if form.is_valid():
-        kept = form.cleaned_data["into"]
-        try:
-            merge(duplicate, kept, user=request.user, note=form.cleaned_data["note"])
-        except ValidationError as error:
-            form.add_error("into", error.messages)
-        else:
-            messages.success(
-                request,
-                f"{duplicate.public_id} is retracted as the same event as {kept.public_id}; "
-                "its citations are now this record's.",
-            )
-            return redirect(change_url(kept))
-    return TemplateResponse(
-        request,
-        "admin/incidents/incident/merge.html",
-        {
-            **model_admin.admin_site.each_context(request),
-            "opts": model_admin.model._meta,
-            "form": form,
-            "original": duplicate,
-        },
-    )
-
-
-def _editable(model_admin, request: HttpRequest, object_id: str) -> Incident:
+def editable(model_admin, request: HttpRequest, object_id: str) -> Incident:
     if not is_editor(request.user):
         raise PermissionDenied
     incident = model_admin.get_object(request, unquote(object_id))

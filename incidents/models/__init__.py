@@ -11,6 +11,7 @@ from incidents.models.incident import (
     IncidentRelation,
     Tag,
 )
+from incidents.models.not_duplicates import NotDuplicate
 from incidents.models.sources import CLAIMS, Citation, Source
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "Incident",
     "IncidentActor",
     "IncidentRelation",
+    "NotDuplicate",
     "PublicIdCounter",
     "Source",
     "Tag",

@@ -23,10 +23,10 @@ def pair():
     return kept, duplicate
 
 
-def merge_in_admin(client, duplicate: Incident, into: str, note: str = ""):
+def merge_in_admin(client, duplicate: Incident, into: str, note: str = "", **confirmation):
     return client.post(
         reverse("admin:incidents_incident_merge", args=[duplicate.pk]),
-        {"into": into, "note": note},
+        {"into": into, "note": note, **confirmation},
     )
 
 
@@ -34,7 +34,9 @@ def test_merging_in_the_admin_moves_citations_and_retracts_the_duplicate(editor_
     kept, duplicate = pair
     kept_version = kept.version
 
-    response = merge_in_admin(editor_client, duplicate, kept.public_id.lower(), "Same drones.")
+    response = merge_in_admin(
+        editor_client, duplicate, kept.public_id.lower(), "Same drones.", confirm="merge"
+    )
 
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:incidents_incident_change", args=[kept.pk])
@@ -107,7 +109,7 @@ def test_impossible_merges_are_explained(editor_client, pair, target):
         "a draft": draft.public_id,
     }.get(target, "XXX-1999-00001")
 
-    response = merge_in_admin(editor_client, duplicate, into)
+    response = merge_in_admin(editor_client, duplicate, into, confirm="merge")
 
     assert response.status_code == 200
     assert response.context["form"].errors["into"]
@@ -118,7 +120,7 @@ def test_impossible_merges_are_explained(editor_client, pair, target):
 def test_analysts_cannot_merge(analyst_client, pair):
     kept, duplicate = pair
 
-    response = merge_in_admin(analyst_client, duplicate, kept.public_id)
+    response = merge_in_admin(analyst_client, duplicate, kept.public_id, confirm="merge")
 
     assert response.status_code == 403
     duplicate.refresh_from_db()
