@@ -324,7 +324,7 @@ def test_an_upload_removed_by_another_editor_meanwhile_is_no_error(
 
     def listed_then_removed(storage, path):
         listed = listdir(storage, path)
-        (tmp_path / earlier).unlink()  # another editor's upload removed it just now
+        (tmp_path / earlier).unlink(missing_ok=True)  # another editor's upload removed it just now
         return listed
 
     monkeypatch.setattr(FileSystemStorage, "listdir", listed_then_removed)

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from csvio.imports import import_incidents
+from csvio.imports.detect import DETECT
 from csvio.imports.read import text_lines
 from csvio.layouts import PRESETS
 
@@ -20,9 +21,9 @@ class Command(BaseCommand):
             "--format",
             "--preset",  # as export_incidents calls it
             dest="format",
-            choices=sorted(PRESETS),
-            required=True,
-            help="The file's layout.",
+            choices=[DETECT, *sorted(PRESETS)],
+            default=DETECT,
+            help="The file's layout; by default, detected from its header.",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Check the file and report; write nothing."
@@ -47,7 +48,7 @@ class Command(BaseCommand):
             with open(file, "rb") as raw:
                 report = import_incidents(
                     text_lines(raw),
-                    PRESETS[format],
+                    PRESETS.get(format),  # None: detected from the header
                     dry_run=dry_run,
                     create_missing=not no_create,
                     skip_bad_rows=skip_bad_rows,
