@@ -20,8 +20,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
     Http404,

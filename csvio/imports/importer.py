@@ -32,11 +32,11 @@ from accounts.roles import IMPORT
 from core.history_writes import BulkHistory
 from csvio.imports import derived
 from csvio.imports.dedup import Repeats, Seen
+from csvio.imports.detect import layout_of
 from csvio.imports.links import Links
 from csvio.imports.match import References, matched_row, stored_incidents
 from csvio.imports.named_ids import Spooled, highest_numbers
 from csvio.imports.own_records import OwnRecords
-from csvio.imports.detect import layout_of
 from csvio.imports.read import Records, batches, read_row
 from csvio.imports.report import ImportReport, Problem
 from csvio.imports.row import ImportRow

@@ -39,7 +39,9 @@ class RowFate:
     problems: tuple[Problem, ...] = ()
 
     def cells(self) -> list[str]:
-        said = "; ".join(f"{p.column}: {p.message}" if p.column else p.message for p in self.problems)
+        said = "; ".join(
+            f"{p.column}: {p.message}" if p.column else p.message for p in self.problems
+        )
         return [str(self.row), self.fate, self.public_id, said]
 
 
