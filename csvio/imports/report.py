@@ -157,7 +157,7 @@ class ImportReport:
         if not self.preset:
             return ""
         how = "detected from the header" if self.detected else "as chosen"
-        return f"Read as {self.label or self.preset} ({how}). "
+        return f"Read in the {self.label or self.preset} layout ({how}). "
 
     def _left_out(self) -> str:
         rows = counted(self.rows_with_problems, "row")

@@ -34,14 +34,16 @@ def test_an_acled_file_without_a_chosen_layout_is_imported_as_acled():
 
     assert report.written and report.created == len(ACLED_FILE)
     assert (report.preset, report.detected) == ("acled", True)
-    assert report.summary().startswith("Read as ACLED (detected from the header). 3 rows read")
+    assert report.summary().startswith(
+        "Read in the ACLED layout (detected from the header). 3 rows read"
+    )
 
 
 def test_an_acled_file_chosen_as_native_says_what_it_looks_like():
     report = import_incidents(acled_csv(ACLED_FILE), NATIVE)
 
     [problem] = report.problems
-    assert problem.message.startswith("This looks like an ACLED file, not Tessera (native)")
+    assert problem.message.startswith("This looks like an ACLED file, not Tessera native")
     assert not report.written and not Incident.objects.exists()
 
 
@@ -49,7 +51,7 @@ def test_an_explicit_choice_is_used_as_chosen():
     report = import_incidents(acled_csv(ACLED_FILE), ACLED, dry_run=True)
 
     assert (report.preset, report.detected) == ("acled", False)
-    assert "Read as ACLED (as chosen)." in report.summary()
+    assert "Read in the ACLED layout (as chosen)." in report.summary()
 
 
 def test_a_header_that_fits_no_layout_names_the_closest_and_what_it_lacks():
@@ -70,7 +72,9 @@ def test_the_command_detects_the_real_ucdp_sample(tmp_path):
 
     call_command("import_incidents", str(SAMPLE), "--dry-run", "--rows", str(rows), stdout=out)
 
-    assert out.getvalue().startswith("Read as UCDP GED (detected from the header). 617 rows read")
+    assert out.getvalue().startswith(
+        "Read in the UCDP GED layout (detected from the header). 617 rows read"
+    )
     lines = rows.read_text().splitlines()
     assert (len(lines), lines[1], lines[-1]) == (618, "2,new,,", "618,new,,")
     assert not Incident.objects.exists()
@@ -83,7 +87,7 @@ def test_the_command_detects_an_acled_file(tmp_path):
 
     call_command("import_incidents", str(path), stdout=out)
 
-    assert "Read as ACLED (detected from the header)" in out.getvalue()
+    assert "Read in the ACLED layout (detected from the header)" in out.getvalue()
     assert Incident.objects.filter(dataset="acled").count() == len(ACLED_FILE)
 
 
@@ -107,5 +111,5 @@ def test_the_admin_detects_an_acled_file_by_default(editor_client, settings, tmp
 
     report = response.context["report"]
     assert (report.preset, report.detected, report.created) == ("acled", True, 3)
-    assert "Read as ACLED (detected from the header)" in response.content.decode()
+    assert "Read in the ACLED layout (detected from the header)" in response.content.decode()
     assert not Incident.objects.exists()  # a dry run first
