@@ -113,3 +113,16 @@ def test_the_admin_detects_an_acled_file_by_default(editor_client, settings, tmp
     assert (report.preset, report.detected, report.created) == ("acled", True, 3)
     assert "Read in the ACLED layout (detected from the header)" in response.content.decode()
     assert not Incident.objects.exists()  # a dry run first
+    options = response.context["options"]
+
+    editor_client.post(
+        reverse("admin:incidents_incident_import"),
+        {
+            "confirm": "1",
+            "stored": response.context["stored"],
+            "layout": options["layout"],
+            "create_missing": "1",
+        },
+    )
+
+    assert Incident.objects.filter(dataset="acled").count() == len(ACLED_FILE)
