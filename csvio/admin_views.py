@@ -7,6 +7,9 @@ page runs a dry run first and writes only when the editor confirms.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
+import tempfile
 import uuid
 from pathlib import PurePosixPath
 from typing import cast
@@ -17,8 +20,16 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.core.files.storage import default_storage
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    QueryDict,
+)
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -26,7 +37,8 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from csvio.export import streamed_incidents
-from csvio.imports import import_incidents
+from csvio.imports import ImportReport, import_incidents
+from csvio.imports.detect import DETECT
 from csvio.imports.read import text_lines
 from csvio.layouts import PRESETS
 from incidents.api.serializers import ExportOptions
@@ -34,9 +46,13 @@ from incidents.filters import filters_named_in, statuses_named_in
 from incidents.models import Incident
 
 UPLOADS = "imports"
+# Each import's every-row report, kept as long as an unconfirmed upload.
+ROW_REPORTS = "import_rows"
 # A file checked in a dry run waits for the editor to confirm it; one never confirmed is
 # removed once it is this old.
 UNCONFIRMED_KEPT = dt.timedelta(days=1)
+ROW_REPORT_END = "_rows.csv"
+ROW_REPORT_NAME = re.compile(r"[0-9a-f]{32}" + re.escape(ROW_REPORT_END))
 
 
 def export_changelist(model_admin, request: HttpRequest) -> HttpResponseBase:
@@ -110,7 +126,13 @@ class ImportForm(forms.Form):
         help_text=f"A CSV file, UTF-8, with the layout's header row; at most "
         f"{settings.IMPORT_MAX_UPLOAD_MB} MB."
     )
-    layout = forms.ChoiceField(choices=[(name, name) for name in PRESETS])
+    layout = forms.ChoiceField(
+        choices=[(DETECT, "Detect from the header")]
+        + [(name, preset.label) for name, preset in PRESETS.items()],
+        initial=DETECT,
+        required=False,  # detected from the header
+        help_text="An explicit choice is used as chosen.",
+    )
     create_missing = forms.BooleanField(
         required=False,
         initial=True,
@@ -148,7 +170,7 @@ def import_view(model_admin, request: HttpRequest) -> HttpResponse:
         )
         options = _options(form.cleaned_data)
         try:
-            report = _run(stored, options, request, dry_run=True)
+            report, rows = _run(stored, options, request, dry_run=True)
         except BaseException:
             default_storage.delete(stored)  # never left behind, whatever went wrong
             raise
@@ -159,47 +181,75 @@ def import_view(model_admin, request: HttpRequest) -> HttpResponse:
         ):
             default_storage.delete(stored)  # it cannot be confirmed as it is
             stored = ""
-        context.update(report=report, stored=stored, options=options)
+        context.update(report=report, stored=stored, options=options, rows=rows)
     context["form"] = form
     return TemplateResponse(request, "admin/incidents/incident/import.html", context)
 
 
 def _remove_unconfirmed_uploads() -> None:
-    try:
-        _, names = default_storage.listdir(UPLOADS)
-    except FileNotFoundError:
-        return
+    """Remove the uploads never confirmed, and the row reports, once UNCONFIRMED_KEPT old."""
     cutoff = timezone.now() - UNCONFIRMED_KEPT
-    for name in names:
-        path = f"{UPLOADS}/{name}"
+    for folder in (UPLOADS, ROW_REPORTS):
         try:
-            stale = default_storage.get_modified_time(path) < cutoff
-        except FileNotFoundError:  # confirmed, or removed by another editor's upload
+            _, names = default_storage.listdir(folder)
+        except FileNotFoundError:
             continue
-        if stale:
-            default_storage.delete(path)
+        for name in names:
+            path = f"{folder}/{name}"
+            try:
+                stale = default_storage.get_modified_time(path) < cutoff
+            except FileNotFoundError:  # confirmed, or removed by another editor's upload
+                continue
+            if stale:
+                default_storage.delete(path)
 
 
 def _options(data: dict) -> dict:
     return {
-        "layout": data["layout"],
+        "layout": data["layout"] or DETECT,
         "create_missing": bool(data["create_missing"]),
         "skip_bad_rows": bool(data["skip_bad_rows"]),
     }
 
 
-def _run(stored: str, options: dict, request: HttpRequest, *, dry_run: bool):
+def _run(
+    stored: str, options: dict, request: HttpRequest, *, dry_run: bool
+) -> tuple[ImportReport, str]:
+    """The import's report, and the name of its every-row report (see row_report_view)."""
     # Read as the import goes, not whole: memory stays flat however large the file.
-    with default_storage.open(stored, "rb") as raw:
-        return import_incidents(
+    with default_storage.open(stored, "rb") as raw, tempfile.TemporaryFile() as rows:
+        text = io.TextIOWrapper(rows, encoding="utf-8", newline="")
+        report = import_incidents(
             text_lines(raw),
-            PRESETS[options["layout"]],
+            PRESETS.get(options["layout"]),  # None: detected from the header
             dry_run=dry_run,
             create_missing=options["create_missing"],
             skip_bad_rows=options["skip_bad_rows"],
             user=request.user,
             file_name=_uploaded_name(stored),
+            row_file=text,
         )
+        text.flush()
+        text.detach()
+        rows.seek(0)
+        name = default_storage.save(f"{ROW_REPORTS}/{uuid.uuid4().hex}{ROW_REPORT_END}", File(rows))
+    return report, PurePosixPath(name).name
+
+
+def row_report_view(model_admin, request: HttpRequest, name: str) -> HttpResponseBase:
+    """Every row's fate in an import, as CSV (the page shows the first ROWS_KEPT); removed
+    with the unconfirmed uploads."""
+    if not request.user.has_perm("incidents.publish_incident"):
+        raise PermissionDenied
+    path = f"{ROW_REPORTS}/{name}"
+    if not ROW_REPORT_NAME.fullmatch(name) or not default_storage.exists(path):
+        raise Http404("This report is gone; check the file again.")
+    return FileResponse(
+        default_storage.open(path, "rb"),
+        as_attachment=True,
+        filename="import-rows.csv",
+        content_type="text/csv; charset=utf-8",
+    )
 
 
 def _uploaded_name(stored: str) -> str:
@@ -213,14 +263,14 @@ def _confirm(model_admin, request: HttpRequest, context: dict) -> HttpResponse:
         messages.error(request, "The uploaded file is gone; upload it again.")
         return redirect("admin:incidents_incident_import")
     options = {
-        "layout": request.POST.get("layout", "native"),
+        "layout": request.POST.get("layout", DETECT),
         "create_missing": request.POST.get("create_missing") == "1",
         "skip_bad_rows": request.POST.get("skip_bad_rows") == "1",
     }
-    if options["layout"] not in PRESETS:
+    if options["layout"] not in [DETECT, *PRESETS]:
         raise PermissionDenied
     try:
-        report = _run(stored, options, request, dry_run=False)
+        report, rows = _run(stored, options, request, dry_run=False)
     except FileNotFoundError:  # removed as unconfirmed since the check above
         messages.error(request, "The uploaded file is gone; upload it again.")
         return redirect("admin:incidents_incident_import")
@@ -229,5 +279,5 @@ def _confirm(model_admin, request: HttpRequest, context: dict) -> HttpResponse:
     messages.add_message(request, level, report.summary())
     if report.written:
         return redirect("admin:incidents_incident_changelist")
-    context.update(report=report, form=ImportForm())
+    context.update(report=report, rows=rows, form=ImportForm())
     return TemplateResponse(request, "admin/incidents/incident/import.html", context)

@@ -13,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 import incidents.admin_sources  # noqa: F401 (registers the sources' admin)
-from csvio.admin_views import export_action, export_changelist, import_view
+from csvio.admin_views import export_action, export_changelist, import_view, row_report_view
 from csvio.layouts import PRESETS
 from geo.admin import CountriesWithRecordsFilter
 from incidents import admin_duplicates, admin_merge, admin_workflow
@@ -240,6 +240,11 @@ class IncidentAdmin(SimpleHistoryAdmin):
                 "import/",
                 self.admin_site.admin_view(partial(import_view, self)),
                 name="incidents_incident_import",
+            ),
+            path(
+                "import/rows/<str:name>/",
+                self.admin_site.admin_view(partial(row_report_view, self)),
+                name="incidents_incident_import_rows",
             ),
             path(
                 "<path:object_id>/retract/",

@@ -41,6 +41,7 @@ from geo import gazetteer
 from geo.models import Location
 from incidents import derived
 from incidents.models import Actor, Source, Tag
+from incidents.source_urls import normalised_url
 from incidents.taxonomy import ActorType
 
 
@@ -250,6 +251,9 @@ def _source_specs(rng: random.Random, pool_size: int) -> list[Source]:
             Source(
                 title=f"{rng.choice(SOURCE_TOPICS)}, {published:%d %B %Y}",
                 url=f"{SOURCE_URL_PREFIX}{number:05d}",
+                url_key=normalised_url(
+                    f"{SOURCE_URL_PREFIX}{number:05d}"
+                ),  # bulk_create: no save()
                 publisher=publisher,
                 published_at=published,
                 language=language,

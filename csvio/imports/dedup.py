@@ -114,7 +114,7 @@ class Repeats:
                 kept.append((number, imported))
                 continue
             self.report.problems.append(Problem(number, self.column, message))
-            self.report.skipped += 1
+            self.report.rows_with_problems += 1
         return kept
 
     def matched_again(

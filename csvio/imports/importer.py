@@ -24,6 +24,7 @@ it creates. A row that changes nothing writes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TextIO
 
 from django.db import transaction
 
@@ -31,11 +32,12 @@ from accounts.roles import IMPORT
 from core.history_writes import BulkHistory
 from csvio.imports import derived
 from csvio.imports.dedup import Repeats, Seen
+from csvio.imports.detect import layout_of
 from csvio.imports.links import Links
 from csvio.imports.match import References, matched_row, stored_incidents
 from csvio.imports.named_ids import Spooled, highest_numbers
 from csvio.imports.own_records import OwnRecords
-from csvio.imports.read import Records, batches, missing_columns, read_row
+from csvio.imports.read import Records, batches, read_row
 from csvio.imports.report import ImportReport, Problem
 from csvio.imports.row import ImportRow
 from csvio.imports.validate import RowChecks
@@ -52,7 +54,7 @@ class _Rollback(Exception):
 
 def import_incidents(
     file: Iterable[str],
-    preset: Preset,
+    preset: Preset | None = None,
     *,
     dry_run: bool = False,
     create_missing: bool = True,
@@ -60,10 +62,12 @@ def import_incidents(
     user=None,
     file_name: str = "",
     progress: Callable[[int], None] | None = None,
+    row_file: TextIO | None = None,
 ) -> ImportReport:
     """Import `file` (its lines: a file opened in text mode with newline="", or
-    read.text_lines of one opened in binary mode); `user` and `file_name` are what the history
-    of each record says."""
+    read.text_lines of one opened in binary mode) in the layout `preset`, or the one its header
+    fits when None (detect); `user` and `file_name` are what the history of each record says;
+    each row's fate is written to `row_file` as CSV when given."""
     spooled = Spooled(file)
     try:
         highest_public_ids = highest_numbers(spooled, preset)
@@ -77,6 +81,7 @@ def import_incidents(
             user=user,
             file_name=file_name,
             progress=progress,
+            row_file=row_file,
         )
     finally:
         spooled.close()
@@ -84,7 +89,7 @@ def import_incidents(
 
 def _import(
     file: Iterable[str],
-    preset: Preset,
+    chosen: Preset | None,
     highest_public_ids: dict[str, int],
     *,
     dry_run: bool,
@@ -93,16 +98,24 @@ def _import(
     user,
     file_name: str,
     progress: Callable[[int], None] | None,
+    row_file: TextIO | None,
 ) -> ImportReport:
-    report = ImportReport(preset=preset.name, dry_run=dry_run)
+    report = ImportReport(
+        preset=chosen.name if chosen else "",
+        detected=chosen is None,
+        dry_run=dry_run,
+        skip_bad_rows=skip_bad_rows,
+        row_file=row_file,
+    )
     records = Records(file)
     header = records.header()
-    if records.problem is None and (missing := missing_columns(preset, header)):
-        records.problem = Problem(1, ", ".join(missing), "Missing from the header of this file.")
-    if records.problem is not None:
-        report.file_problem = records.problem
-        report.problems.append(records.problem)
+    # layout_of gives a layout, or the problem that there is none.
+    preset, problem = (None, records.problem) if records.problem else layout_of(header, chosen)
+    if preset is None:
+        report.file_problem = problem
+        report.problems += [problem] if problem else []
         return report
+    report.preset, report.label = preset.name, preset.label
 
     what = f"{file_name} ({preset.name} layout)" if file_name else f"a {preset.name} CSV file"
     history = BulkHistory(user=user, reason=f"Imported from {what}", role=IMPORT)
@@ -186,7 +199,9 @@ class Importer:
             read.append((number, *read_row(self.preset, cells, number)))
         clean = []
         for number, imported, problems in self.own_records.left_out(read, dict(batch)):
-            if not self._refused(problems):
+            if problems:
+                self._refused(self.checks.unread_problems(imported, problems))
+            else:
                 clean.append((number, imported))
         clean = self.repeats.without_repeated_ids(clean)
         self.references.prepare([imported for _, imported in clean])
@@ -214,6 +229,7 @@ class Importer:
             for name in row.imported.tags:
                 self.references.tag(name)
         self.links.written(self.writer.save(valid), named)
+        self.report.end_batch()
 
     def _matched(self, found: list[ImportedIncident]) -> list[ImportRow]:
         stored = stored_incidents(found, self.preset.dataset)
@@ -229,11 +245,12 @@ class Importer:
         ]
 
     def _refused(self, problems: list[Problem]) -> bool:
-        """Report a row's problems, if any: the row is skipped."""
+        """Report a row's problems, if any: the row is left out."""
         if problems:
             self.report.problems += problems
-            self.report.skipped += 1
+            self.report.rows_with_problems += 1
         return bool(problems)
 
     def finish(self) -> None:
         self.links.finish()
+        self.report.end_batch()

@@ -3,7 +3,8 @@ places, sources and tags it refers to, created in bulk when missing (unless the 
 that off).
 
 An actor is matched by name, a place by name and coordinates (to about a metre: the same place
-written by two exports), a source by URL, else by publisher, title and date.
+written by two exports), a source by its normalised URL, else by publisher, title and date
+(source_key).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Model, Q
+from django.db.models import Model, Q, QuerySet
 
 from core import bulk_writes
 from core.history_writes import BulkHistory
@@ -23,6 +24,7 @@ from csvio.imports.validate import ModelRules
 from csvio.layouts.base import ActorSpec, ImportedIncident, PlaceSpec, Preset, SourceSpec
 from geo.models import Location
 from incidents.models import Actor, Incident, Source, Tag
+from incidents.source_urls import normalised_url
 from incidents.taxonomy import ActorType
 
 # Actors, places and sources kept between batches, before they are forgotten (and fetched
@@ -112,12 +114,7 @@ class References:
         for actor in Actor.objects.filter(bulk_writes.among("name", names)):
             self.known["actor"][actor.name] = actor
         specs = [citation.source for row in rows for citation in row.citations]
-        urls = {spec.url for spec in specs if spec.url}
-        titles = {spec.title for spec in specs if not spec.url}
-        known = Source.objects.filter(
-            bulk_writes.among("url", urls) | Q(bulk_writes.among("title", titles), url="")
-        ).order_by("id")
-        for source in known:
+        for source in matching_sources(specs):
             self.known["source"].setdefault(key_of("source", source), source)
 
     def _create(self, kind: str, records: dict) -> None:
@@ -253,9 +250,31 @@ def key_of(kind: str, record) -> Any:
     if kind == "place":
         # Coordinates to about a metre: the same place written by two exports.
         return (record.name, round(record.latitude, 5), round(record.longitude, 5))
-    if record.url:
-        return (record.url,)
-    return (record.publisher, record.title, record.published_at)
+    return source_key(record)
+
+
+def source_key(source: Source | SourceSpec) -> tuple:
+    """What a stored source and a file's description of it have in common: the URL as
+    normalised_url spells it (scheme and host in any case, a trailing slash, utm_*
+    parameters), else the publisher, title and date.
+
+    Source matching lives here and in matching_sources, and only here: publisher aliases
+    ("AP" for "Associated Press") belong in both.
+    """
+    url = source.url_key if isinstance(source, Source) else normalised_url(source.url)
+    if url:
+        return (url,)
+    return (source.publisher, source.title, source.published_at)
+
+
+def matching_sources(specs: list[SourceSpec]) -> QuerySet[Source]:
+    """The stored sources that sources described in a file may be (see source_key), in the
+    order they were created: the first of two with one key is the one matched."""
+    urls = {normalised_url(spec.url) for spec in specs if spec.url}
+    titles = {spec.title for spec in specs if not spec.url}
+    return Source.objects.filter(
+        bulk_writes.among("url_key", urls) | Q(bulk_writes.among("title", titles), url="")
+    ).order_by("id")
 
 
 def _new_place(spec: PlaceSpec) -> Location:
@@ -279,6 +298,7 @@ def _new_source(spec: SourceSpec) -> Source:
         title=spec.title,
         publisher=spec.publisher,
         url=spec.url,
+        url_key=normalised_url(spec.url),
         published_at=spec.published_at,
         source_type=spec.source_type,
     )

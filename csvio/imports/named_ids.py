@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 
 from django.core.exceptions import ValidationError
 
+from csvio.imports.detect import layout_of
 from csvio.imports.read import NotUtf8, Records, cell_text
 from csvio.layouts.base import CellError, ImportedIncident, Preset
 
@@ -61,15 +62,17 @@ class Spooled:
         self.file.close()
 
 
-def highest_numbers(spooled: Spooled, preset: Preset) -> dict[str, int]:
-    """Prefix → the highest number of the public ids that the file's rows name; the whole
-    file is copied (a file that cannot be read to its end is reported by the second
-    reading)."""
+def highest_numbers(spooled: Spooled, chosen: Preset | None) -> dict[str, int]:
+    """Prefix → the highest number of the public ids that the file's rows name, read by the
+    layout `chosen` or detected (detect.layout_of); the whole file is copied (a file that
+    cannot be read to its end, or in no layout, is reported by the second reading)."""
     lines = spooled.first_reading()
     records = Records(lines)
-    columns = [column for column in preset.columns if column.ids]
+    header = records.header()
+    preset, _ = layout_of(header, chosen)
+    columns = [column for column in preset.columns if column.ids] if preset else []
     highest: dict[str, int] = {}
-    if records.header() is not None:
+    if columns:
         for _, cells in records:
             for public_id in _named(columns, cells):
                 if match := PUBLIC_ID.match(public_id):

@@ -17,7 +17,7 @@ from core import bulk_writes
 from csvio.export import csv_lines, with_export_columns
 from csvio.imports.dedup import Repeats
 from csvio.imports.read import cell_text, read_row
-from csvio.imports.report import ImportReport, Problem
+from csvio.imports.report import UNCHANGED, ImportReport, Problem
 from csvio.layouts.base import ImportedIncident, Preset, ignore
 from incidents.models import Incident
 
@@ -52,9 +52,9 @@ class OwnRecords:
             )
             if problems:
                 self.report.problems += problems
-                self.report.skipped += 1
+                self.report.rows_with_problems += 1
             else:
-                self.report.unchanged += 1
+                self.report.add_fate(number, UNCHANGED, incident.public_id, incident.pk)
         return kept
 
     def _own_records(self, rows: list[ImportedIncident]) -> dict[str, Incident]:

@@ -110,15 +110,6 @@ class Records:
         return Problem(row, "", message)
 
 
-def missing_columns(preset: Preset, header: Sequence[str] | None) -> list[str]:
-    """The columns the layout needs that the file's header lacks."""
-    return [
-        column.name
-        for column in preset.columns
-        if not column.optional and column.name not in (header or [])
-    ]
-
-
 def batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
     iterator = iter(rows)
     while batch := list(islice(iterator, size)):

@@ -23,7 +23,7 @@ from django.db.models import CheckConstraint, Field, Model, Q
 
 from csvio.imports.report import Problem
 from csvio.imports.row import ImportRow
-from csvio.layouts.base import Preset
+from csvio.layouts.base import ImportedIncident, Preset
 from incidents.models import Citation, Incident
 from incidents.workflow import may_set_status, refusal
 
@@ -178,6 +178,24 @@ class RowChecks:
                 errors = self.incidents.add_constraint_errors(incident, errors, exclude)
             citations = self._citation_problems(row, with_constraints=True)
         return self._problems(errors, row.number) + others + citations + links
+
+    def unread_problems(self, imported: ImportedIncident, problems: list[Problem]) -> list[Problem]:
+        """`problems`, the cells of a row that cannot be read, and what the fields' own rules
+        find wrong with its other cells: a row's problems are reported at once, not the first
+        one fix after fix. (Its links and references are checked once it reads.)"""
+        unread = {problem.column for problem in problems}
+        incident = Incident()
+        for name, value in imported.fields.items():
+            setattr(incident, name, value)
+        exclude = NOT_VALIDATED | {
+            f.name for f in Incident._meta.fields if self.field_column(f.name) in unread
+        }
+        more = [
+            problem
+            for problem in self._problems(self.incidents.errors(incident, exclude), imported.row)
+            if problem.column not in unread and problem.column != "(row)"
+        ]
+        return problems + more
 
     def refused(self, row: ImportRow) -> list[Problem]:
         """The constraints a row breaks: why the database may have refused its batch."""

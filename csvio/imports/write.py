@@ -19,7 +19,7 @@ from core.history_writes import BulkHistory
 from csvio.imports import derived
 from csvio.imports.match import References
 from csvio.imports.related import Related
-from csvio.imports.report import ImportReport, Problem
+from csvio.imports.report import NEW, UNCHANGED, UPDATED, ImportReport, Problem
 from csvio.imports.row import ImportRow
 from csvio.imports.validate import RowChecks
 from incidents.models import Incident, PublicIdCounter
@@ -45,6 +45,7 @@ class Writer:
             try:
                 with transaction.atomic():
                     self._write(rows)
+                self._report(rows)
                 return rows
             except IntegrityError as error:
                 for row in rows:
@@ -59,6 +60,16 @@ class Writer:
                     self._refuse(rows, _unwritten(error))
                     return []
 
+    def _report(self, rows: list[ImportRow]) -> None:
+        for row in rows:
+            if row.new:
+                # A dry run's new records give their ids back: only those the file gave stay.
+                shown = "" if self.report.dry_run else row.incident.public_id
+                self.report.add_fate(row.number, NEW, row.imported.public_id or shown)
+            else:
+                fate = UPDATED if row.changed else UNCHANGED
+                self.report.add_fate(row.number, fate, row.incident.public_id, row.incident.pk)
+
     def _refuse(
         self, rows: list[ImportRow], why: Callable[[ImportRow], list[Problem]]
     ) -> list[ImportRow]:
@@ -68,7 +79,7 @@ class Writer:
             problems = why(row)
             if problems:
                 self.report.problems += problems
-                self.report.skipped += 1
+                self.report.rows_with_problems += 1
             else:
                 kept.append(row)
         return kept
@@ -103,9 +114,6 @@ class Writer:
             derived.derive(incident, participants, citations, actors, sources)
         dates_written = _insert_incidents([row.incident for row in new])
         _update_incidents(old)
-        self.report.created += len(new)
-        self.report.updated += len(old)
-        self.report.unchanged += len(rows) - len(new) - len(old)
         related.write()
         # Dates are bookkeeping, not a change of the record: its version stays.
         bulk_writes.update(

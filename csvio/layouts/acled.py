@@ -368,6 +368,7 @@ COLUMNS = [
 
 ACLED = Preset(
     name="acled",
+    label="ACLED",
     description="ACLED's columns and codes: one row per event, actors as actor1/actor2 with "
     "inter codes, sources as publisher names.",
     columns=COLUMNS,

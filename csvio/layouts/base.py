@@ -153,6 +153,8 @@ class Preset:
     scope_note: str = ""
     # Narrows an export to what the dataset can hold; `include_all` lifts that.
     scope: Callable[[QuerySet[Incident]], QuerySet[Incident]] | None = None
+    # How an editor knows the layout ("ACLED"); the name is what the options take.
+    label: str = ""
 
     @property
     def header(self) -> list[str]:

@@ -449,6 +449,7 @@ COLUMNS = [
 
 NATIVE = Preset(
     name="native",
+    label="Tessera native",
     description="Every field of each incident, its actors and its cited sources; "
     "re-importable without loss.",
     columns=COLUMNS,

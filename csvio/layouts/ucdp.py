@@ -349,6 +349,7 @@ def with_deaths(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
 
 UCDP = Preset(
     name="ucdp",
+    label="UCDP GED",
     description="UCDP GED's columns and codes.",
     columns=COLUMNS,
     dataset=DATASET,

@@ -10,6 +10,7 @@ from core.models import AuditTrail, TimeStampedModel, choices_constraint
 from incidents.captures import sha256_of
 from incidents.models.actors import Actor
 from incidents.querysets import LinkedRecordManager
+from incidents.source_urls import normalised_url
 from incidents.taxonomy import Claim, SourceType, Stance
 
 CLAIMS = frozenset(Claim.values)
@@ -20,6 +21,8 @@ class Source(TimeStampedModel):
 
     title = models.CharField(max_length=500)
     url = models.URLField("URL", max_length=1000, blank=True)
+    # The URL as source_urls.normalised_url spells it, which two spellings of it share.
+    url_key = models.CharField(max_length=1000, blank=True, editable=False, db_index=True)
     publisher = models.CharField(max_length=200)
     author = models.CharField(max_length=200, blank=True)
     published_at = models.DateField("publication date", null=True, blank=True)
@@ -83,7 +86,10 @@ class Source(TimeStampedModel):
             raise ValidationError({"republished_from": "A source cannot republish itself."})
 
     def save(self, *args, **kwargs) -> None:
+        self.url_key = normalised_url(self.url)
         update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "url" in update_fields:
+            kwargs["update_fields"] = update_fields = {*update_fields, "url_key"}
         if update_fields is None or "capture" in update_fields:
             self._hash_capture()
             if update_fields is not None:

@@ -375,9 +375,10 @@ def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_written(db):
         report.problems
     )
     assert [problem.row for problem in report.problems] == [3, 4]  # in the file's order
-    assert report.summary().startswith(
-        "3 rows read: 1 new incident, 0 updated, 0 unchanged, 2 rows skipped, 2 problems. "
-        "Nothing was written"
+    assert report.summary() == (
+        "Read in the ACLED layout (as chosen). 3 rows read: 1 new incident, 0 updated, "
+        "0 unchanged, 2 rows with problems (2 problems). Nothing was written: fix the rows "
+        "below, or skip bad rows."
     )
     assert not Incident.objects.exists()
     assert not Actor.objects.exists()
@@ -387,8 +388,10 @@ def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_written(db):
 def test_skipping_bad_rows_writes_the_good_ones(db):
     report = import_incidents(acled_csv(BAD_ROWS), ACLED, skip_bad_rows=True)
     assert report.written
-    assert (report.created, report.skipped) == (1, 2)
-    assert "1 new incident, " in report.summary()
+    assert (report.created, report.rows_with_problems) == (1, 2)
+    assert "1 new incident, 0 updated, 0 unchanged, 2 rows skipped (2 problems)" in (
+        report.summary()
+    )
     assert list(Incident.objects.values_list("dataset_event_id", flat=True)) == ["SYR90001"]
 
 

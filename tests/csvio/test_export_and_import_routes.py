@@ -324,7 +324,7 @@ def test_an_upload_removed_by_another_editor_meanwhile_is_no_error(
 
     def listed_then_removed(storage, path):
         listed = listdir(storage, path)
-        (tmp_path / earlier).unlink()  # another editor's upload removed it just now
+        (tmp_path / earlier).unlink(missing_ok=True)  # another editor's upload removed it just now
         return listed
 
     monkeypatch.setattr(FileSystemStorage, "listdir", listed_then_removed)
@@ -345,9 +345,13 @@ def test_admin_import_report_names_rows_and_columns(editor_client, seeded, setti
     writer.writeheader()
     writer.writerows(rows)
 
-    page = admin_upload(editor_client, out.getvalue()).content.decode()
+    response = admin_upload(editor_client, out.getvalue())
 
-    assert "<td>3</td><td>date_start</td>" in page
+    page = response.content.decode()
+    [refused] = [fate for fate in response.context["report"].row_fates if fate.problems]
+    assert (refused.row, [problem.column for problem in refused.problems]) == (3, ["date_start"])
+    assert '<td>3</td>\n        <td><span class="fate fate-problem">problem</span>' in page
+    assert "<strong>date_start</strong>" in page
     assert "Import this file" not in page
 
 

@@ -149,7 +149,12 @@ def test_skipping_bad_rows_writes_the_new_events_and_leaves_our_records(seeded):
     report = import_incidents(as_csv([*rows, new]), PRESETS["ucdp"], skip_bad_rows=True)
 
     assert {p.column for p in report.problems if p.row == 2} >= {"best", "high"}
-    assert (report.created, report.updated, report.unchanged, report.skipped) == (1, 0, 4, 1)
+    assert (report.created, report.updated, report.unchanged, report.rows_with_problems) == (
+        1,
+        0,
+        4,
+        1,
+    )
     assert report.written
     assert Incident.objects.get(dataset="ucdp-ged", dataset_event_id="999001").citations.exists()
     assert everything_stored() == before

@@ -146,7 +146,7 @@ def test_a_row_that_breaks_a_check_constraint_is_reported_and_the_others_written
     assert [(p.row, p.column, p.message) for p in report.problems] == [
         (3, "fatalities_low", "The low fatality estimate cannot exceed the best estimate.")
     ]
-    assert report.written and (report.updated, report.skipped) == (4, 1)
+    assert report.written and (report.updated, report.rows_with_problems) == (4, 1)
     assert Incident.objects.filter(title__endswith="(revised)").count() == 4
 
 

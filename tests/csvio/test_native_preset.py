@@ -149,7 +149,7 @@ def test_skipping_bad_rows_writes_the_good_ones(seeded):
     report = import_incidents(io.StringIO(as_csv(rows)), NATIVE, skip_bad_rows=True)
 
     assert report.written
-    assert (report.created, report.skipped) == (14, 1)
+    assert (report.created, report.rows_with_problems) == (14, 1)
     assert Incident.objects.filter(title__startswith="Imported rocket attack").count() == 14
 
 

@@ -108,4 +108,4 @@ def test_generated_exports_re_import_with_every_row_in_each_layout():
         again = import_incidents(io.StringIO(text), PRESETS[layout])
 
         assert again.problems[:3] == []
-        assert (again.created, again.updated, again.skipped) == (0, 0, 0)
+        assert (again.created, again.updated, again.rows_with_problems) == (0, 0, 0)

@@ -1,9 +1,11 @@
+from contextlib import ExitStack
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from csvio.imports import import_incidents
+from csvio.imports.detect import DETECT
 from csvio.imports.read import text_lines
 from csvio.layouts import PRESETS
 
@@ -20,9 +22,9 @@ class Command(BaseCommand):
             "--format",
             "--preset",  # as export_incidents calls it
             dest="format",
-            choices=sorted(PRESETS),
-            required=True,
-            help="The file's layout.",
+            choices=[DETECT, *sorted(PRESETS)],
+            default=DETECT,
+            help="The file's layout; by default, detected from its header.",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Check the file and report; write nothing."
@@ -36,27 +38,38 @@ class Command(BaseCommand):
             "--skip-bad-rows", action="store_true", help="Write the good rows, report the rest."
         )
         parser.add_argument(
+            "--rows",
+            metavar="FILE",
+            help="Write each row's fate (new, updated, unchanged, problem) to FILE as CSV.",
+        )
+        parser.add_argument(
             "--user",
             metavar="USERNAME",
             help="Who the history of the imported records names; nobody when left out.",
         )
 
-    def handle(self, *args, file, format, dry_run, no_create, skip_bad_rows, user, **options):
+    def handle(self, *args, file, format, dry_run, no_create, skip_bad_rows, rows, user, **options):
         user = self._user(user) if user else None
         try:
-            with open(file, "rb") as raw:
+            with open(file, "rb") as raw, ExitStack() as stack:
+                row_file = (
+                    stack.enter_context(open(rows, "w", newline="", encoding="utf-8"))
+                    if rows
+                    else None
+                )
                 report = import_incidents(
                     text_lines(raw),
-                    PRESETS[format],
+                    PRESETS.get(format),  # None: detected from the header
                     dry_run=dry_run,
                     create_missing=not no_create,
                     skip_bad_rows=skip_bad_rows,
                     user=user,
                     file_name=Path(file).name,
                     progress=self._progress,
+                    row_file=row_file,
                 )
         except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error.strerror}.") from error
+            raise CommandError(f"Cannot read {error.filename}: {error.strerror}.") from error
         self.stderr.write("")
         for line in report.lines():
             self.stdout.write(line)
