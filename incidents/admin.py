@@ -209,7 +209,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
     fieldsets = INCIDENT_FIELDSETS
 
     class Media:
-        js = ["js/sub_event_types.js"]
+        js = ["js/sub_event_types.js", "js/citation_supports.js"]
 
     @admin.display(description="dates", ordering="date_start")
     def dates(self, incident: Incident) -> str:

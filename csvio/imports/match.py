@@ -3,7 +3,8 @@ places, sources and tags it refers to, created in bulk when missing (unless the 
 that off).
 
 An actor is matched by name, a place by name and coordinates (to about a metre: the same place
-written by two exports), a source by URL, else by publisher, title and date.
+written by two exports), a source by URL, else by publisher (by its name or an alias), title
+and date.
 """
 
 from __future__ import annotations
@@ -20,9 +21,16 @@ from core.history_writes import BulkHistory
 from csvio.imports.report import ImportReport, Problem
 from csvio.imports.row import ImportRow
 from csvio.imports.validate import ModelRules
-from csvio.layouts.base import ActorSpec, ImportedIncident, PlaceSpec, Preset, SourceSpec
+from csvio.layouts.base import (
+    ActorSpec,
+    ImportedIncident,
+    PlaceSpec,
+    Preset,
+    SourceSpec,
+    publisher_of,
+)
 from geo.models import Location
-from incidents.models import Actor, Incident, Source, Tag
+from incidents.models import Actor, Incident, Publisher, Source, Tag
 from incidents.taxonomy import ActorType
 
 # Actors, places and sources kept between batches, before they are forgotten (and fetched
@@ -112,6 +120,7 @@ class References:
         for actor in Actor.objects.filter(bulk_writes.among("name", names)):
             self.known["actor"][actor.name] = actor
         specs = [citation.source for row in rows for citation in row.citations]
+        self._name_publishers(specs)
         urls = {spec.url for spec in specs if spec.url}
         titles = {spec.title for spec in specs if not spec.url}
         known = Source.objects.filter(
@@ -119,6 +128,22 @@ class References:
         ).order_by("id")
         for source in known:
             self.known["source"].setdefault(key_of("source", source), source)
+
+    def _name_publishers(self, specs: list[SourceSpec]) -> None:
+        """Each spec's publisher by its record's name (an alias names it too); a publisher
+        no record names is created with the sources, when creating records is allowed."""
+        named = {spec.publisher for spec in specs}
+        known: dict[str, str] = {}
+        for publisher in Publisher.objects.named(*named):
+            for name in (publisher.name, *publisher.alias_list):
+                known[name.casefold()] = publisher.name
+        for spec in specs:
+            spec.publisher = known.get(spec.publisher.strip().casefold(), spec.publisher)
+        longest = Publisher._meta.get_field("name").max_length or 0
+        new = {spec.publisher for spec in specs if 0 < len(spec.publisher) <= longest}
+        new -= set(known.values())
+        if new and self.create_missing:
+            Publisher.objects.bulk_create([Publisher(name=name) for name in new])
 
     def _create(self, kind: str, records: dict) -> None:
         if not self.create_missing:
@@ -255,7 +280,7 @@ def key_of(kind: str, record) -> Any:
         return (record.name, round(record.latitude, 5), round(record.longitude, 5))
     if record.url:
         return (record.url,)
-    return (record.publisher, record.title, record.published_at)
+    return (publisher_of(record), record.title, record.published_at)
 
 
 def _new_place(spec: PlaceSpec) -> Location:
@@ -277,7 +302,7 @@ def _new_actor(spec: ActorSpec) -> Actor:
 def _new_source(spec: SourceSpec) -> Source:
     return Source(
         title=spec.title,
-        publisher=spec.publisher,
+        publisher_id=spec.publisher,
         url=spec.url,
         published_at=spec.published_at,
         source_type=spec.source_type,
@@ -285,7 +310,7 @@ def _new_source(spec: SourceSpec) -> Source:
 
 
 def _label(record) -> str:
-    return f"{record.publisher}: {record.title}" if isinstance(record, Source) else record.name
+    return f"{record.publisher_id}: {record.title}" if isinstance(record, Source) else record.name
 
 
 def _full_clean_errors(record: Model) -> dict[str, list[str]]:

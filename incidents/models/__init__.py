@@ -11,7 +11,7 @@ from incidents.models.incident import (
     IncidentRelation,
     Tag,
 )
-from incidents.models.sources import CLAIMS, Citation, Source
+from incidents.models.sources import CLAIMS, Citation, Publisher, Source
 
 __all__ = [
     "CLAIMS",
@@ -23,6 +23,7 @@ __all__ = [
     "IncidentActor",
     "IncidentRelation",
     "PublicIdCounter",
+    "Publisher",
     "Source",
     "Tag",
 ]
