@@ -152,13 +152,12 @@ class SourceSerializer(JSONTypesMixin, ModelValidationMixin, serializers.ModelSe
             "updated_at",
         ]
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        attrs = super().validate(attrs)
-        if self.instance is None and "publisher" not in attrs:
-            # What Source.clean() guessed: it refused the write when no publisher lists
-            # the URL's domain.
-            attrs["publisher"] = Publisher.objects.for_url(attrs.get("url", ""))
-        return attrs
+    def create(self, validated_data: dict[str, Any]) -> Source:
+        source = Source(**validated_data)
+        # What clean() guessed on the validated copy (it refused a guess it could not make).
+        source.fill_from_url()
+        source.save()
+        return source
 
 
 class IncidentBriefSerializer(serializers.ModelSerializer):

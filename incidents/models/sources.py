@@ -206,6 +206,14 @@ class Source(TimeStampedModel):
         super().clean()
         if not self.title and not self.url:
             raise ValidationError({"title": "Give the source's title, its URL, or both."})
+        if self.language and not _is_language_code(self.language):
+            raise ValidationError({"language": f"{self.language} is not an ISO 639-1 code."})
+        if self.pk and self.republished_from_id == self.pk:
+            raise ValidationError({"republished_from": "A source cannot republish itself."})
+        self.fill_from_url()
+
+    def fill_from_url(self) -> None:
+        """The publisher that lists the URL's domain, and its usual type, where not given."""
         if not self.publisher_id:
             publisher = Publisher.objects.for_url(self.url) if self.url else None
             if publisher is None:
@@ -218,10 +226,6 @@ class Source(TimeStampedModel):
                 raise ValidationError(
                     {"source_type": f"Choose the type: {self.publisher} has no usual type."}
                 )
-        if self.language and not _is_language_code(self.language):
-            raise ValidationError({"language": f"{self.language} is not an ISO 639-1 code."})
-        if self.pk and self.republished_from_id == self.pk:
-            raise ValidationError({"republished_from": "A source cannot republish itself."})
 
     def save(self, *args, **kwargs) -> None:
         update_fields = kwargs.get("update_fields")
