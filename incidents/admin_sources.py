@@ -64,9 +64,17 @@ KEYED_MODELS: dict[str, type[Actor] | type[Source]] = {"actor": Actor, "source":
 
 @admin.register(Publisher)
 class PublisherAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "aliases", "domains", "source_type"]
+    list_display = ["name", "other_names", "web_domains", "source_type"]
     search_fields = ["name", "aliases", "domains"]
     fields = ["name", "aliases", "domains", "source_type"]
+
+    @admin.display(description="aliases")
+    def other_names(self, publisher: Publisher) -> str:
+        return "; ".join(publisher.alias_list)
+
+    @admin.display(description="web domains")
+    def web_domains(self, publisher: Publisher) -> str:
+        return "; ".join(publisher.domain_list)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Publisher | None = None):
         # Sources refer to a publisher by its name: another spelling is added as an alias.
