@@ -65,11 +65,17 @@ def report_move(model_admin, request: HttpRequest, verb: str, moved: int, refuse
 
 
 def confirm_move(
-    model_admin, request: HttpRequest, queryset, *, action: str, verb: str, **context: str
+    model_admin,
+    request: HttpRequest,
+    queryset,
+    *,
+    action: str,
+    verb: str,
+    movable: tuple[str, ...],
+    **context: str,
 ) -> TemplateResponse:
     """The page that lists the selected records a list action would move, and those it would
     leave (not in `movable`); its button posts back to the action with `apply`."""
-    movable = context.pop("movable")
     incidents = list(queryset.select_related("location"))
     return TemplateResponse(
         request,
