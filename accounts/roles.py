@@ -23,6 +23,7 @@ _RECORDS = {
         "incidentrelation",
         "actor",
         "source",
+        "publisher",
         "tag",
     ],
     "geo": ["location"],

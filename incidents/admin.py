@@ -208,7 +208,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
     fieldsets = INCIDENT_FIELDSETS
 
     class Media:
-        js = ["js/sub_event_types.js", "js/duplicate_candidates.js"]
+        js = ["js/sub_event_types.js", "js/duplicate_candidates.js", "js/citation_supports.js"]
         css = {"all": ["css/duplicates.css"]}
 
     @admin.display(description="dates", ordering="date_start")

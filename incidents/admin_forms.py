@@ -11,10 +11,12 @@ from django.db.models import BLANK_CHOICE_DASH
 
 from incidents.admin_duplicates import NotDuplicatesField
 from incidents.models import Citation, Incident, IncidentActor
+from incidents.models.sources import CLAIM_FIELDS
 from incidents.taxonomy import (
     ACLED_EVENT_TYPES,
     DAMAGE_DEFINITIONS,
     OUTCOME_DEFINITIONS,
+    WEAPON_DEFINITIONS,
     Claim,
     Status,
 )
@@ -55,18 +57,32 @@ class IncidentActorForm(AsksForJudgements):
         fields = "__all__"
 
 
+class ClaimToggles(forms.CheckboxSelectMultiple):
+    """The claims as one row of toggles (static/css/admin.css)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"class": "claim-toggles", **(attrs or {})})
+
+
 class CitationForm(forms.ModelForm):
     supports = forms.MultipleChoiceField(
         choices=Claim.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="What the quote supports.",
+        widget=ClaimToggles,
+        help_text="What the quote supports. A new citation supports everything the record "
+        "states until you change it.",
     )
 
     class Meta:
         model = Citation
         fields = ["source", "quote", "locator", "supports", "stance"]
         widgets = {"quote": forms.Textarea(attrs={"rows": 3, "cols": 60})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance._state.adding:
+            # js/citation_supports.js keeps a new row's toggles on what the form states.
+            self.fields["supports"].widget.attrs["data-claim-fields"] = json.dumps(CLAIM_FIELDS)
 
 
 class IncidentForm(AsksForJudgements):
@@ -90,6 +106,7 @@ class IncidentForm(AsksForJudgements):
             "retraction_reason": forms.Textarea(attrs={"rows": 2, "cols": 80}),
         }
         help_texts = {
+            "weapon": one_line_each(WEAPON_DEFINITIONS),
             "damage": one_line_each(DAMAGE_DEFINITIONS),
             "outcome": one_line_each(OUTCOME_DEFINITIONS),
         }

@@ -144,7 +144,7 @@ def public_preview(incident: Incident) -> dict[str, Any]:
              else str(incident.fatalities_best)),
             ("Summary", incident.summary or "—"),
         ],
-        "sources": [f"{c.source.publisher}: {c.source.title}" for c in citations],
+        "sources": [f"{c.source.publisher_id}: {c.source.label}" for c in citations],
     }  # fmt: skip
 
 

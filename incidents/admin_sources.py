@@ -23,7 +23,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from incidents.captures import verify_capture
-from incidents.models import Actor, Source
+from incidents.models import Actor, Publisher, Source
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,25 @@ def capture_size(upload) -> None:
 KEYED_MODELS: dict[str, type[Actor] | type[Source]] = {"actor": Actor, "source": Source}
 
 
+@admin.register(Publisher)
+class PublisherAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "other_names", "web_domains", "source_type"]
+    search_fields = ["name", "aliases", "domains"]
+    fields = ["name", "aliases", "domains", "source_type"]
+
+    @admin.display(description="aliases")
+    def other_names(self, publisher: Publisher) -> str:
+        return "; ".join(publisher.alias_list)
+
+    @admin.display(description="web domains")
+    def web_domains(self, publisher: Publisher) -> str:
+        return "; ".join(publisher.domain_list)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Publisher | None = None):
+        # Sources refer to a publisher by its name: another spelling is added as an alias.
+        return ["name"] if obj is not None else []
+
+
 @admin.register(Source)
 class SourceAdmin(SimpleHistoryAdmin):
     formfield_overrides = {
@@ -69,7 +88,7 @@ class SourceAdmin(SimpleHistoryAdmin):
         models.FileField: {"widget": CaptureInput, "validators": [capture_size]},
     }
     list_display = [
-        "title",
+        "label",
         "publisher",
         "published_at",
         "source_type",
@@ -78,17 +97,18 @@ class SourceAdmin(SimpleHistoryAdmin):
     ]
     list_select_related = ["republished_from"]
     list_filter = ["source_type", "published_at"]
-    search_fields = ["title", "publisher", "author", "url"]
-    autocomplete_fields = ["republished_from", "originator"]
+    search_fields = ["title", "publisher__name", "publisher__aliases", "author", "url"]
+    autocomplete_fields = ["publisher", "republished_from", "originator"]
     readonly_fields = ["origin", "content_sha256"]
     actions = ["verify_captures"]
     fieldsets = [
         (
             None,
             {
+                # A URL alone makes a source: the title, publisher and type can follow from it.
                 "fields": [
-                    "title",
                     "url",
+                    "title",
                     ("publisher", "author"),
                     ("published_at", "language", "source_type"),
                 ]
@@ -105,6 +125,10 @@ class SourceAdmin(SimpleHistoryAdmin):
             name="incidents_source_capture",
         )
         return [capture, *super().get_urls()]
+
+    @admin.display(description="title", ordering="title")
+    def label(self, source: Source) -> str:
+        return source.label
 
     @admin.display(description="independent origin")
     def origin(self, source: Source) -> str:

@@ -63,10 +63,57 @@ def report_move(model_admin, request: HttpRequest, verb: str, moved: int, refuse
         )
 
 
-@admin.action(description="Submit selected incidents for review", permissions=["change"])
-def submit_for_review(model_admin, request: HttpRequest, queryset) -> None:
-    moved, refused = move(request, queryset, Status.IN_REVIEW)
-    report_move(model_admin, request, "submitted", moved, refused)
+def confirm_move(
+    model_admin,
+    request: HttpRequest,
+    queryset,
+    *,
+    action: str,
+    verb: str,
+    movable: tuple[str, ...],
+    **context: str,
+) -> TemplateResponse:
+    """The page that lists the selected records a list action would move, and those it would
+    leave (not in `movable`); its button posts back to the action with `apply`."""
+    incidents = list(queryset.select_related("location"))
+    return TemplateResponse(
+        request,
+        "admin/incidents/incident/move_selected.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.model._meta,
+            "action": action,
+            "verb": verb,
+            "moving": [i for i in incidents if i.status in movable],
+            "left": [i for i in incidents if i.status not in movable],
+            "selected": [incident.pk for incident in incidents],
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            **context,
+        },
+    )
+
+
+@admin.action(description="Submit selected incidents for review…", permissions=["change"])
+def submit_for_review(model_admin, request: HttpRequest, queryset) -> HttpResponse | None:
+    """Lists the records first; the answer posts back to this action with `apply`."""
+    if "apply" in request.POST:
+        with transaction.atomic():
+            moved, refused = move(
+                request, queryset.select_for_update(), Status.IN_REVIEW, only_from=(Status.DRAFT,)
+            )
+        report_move(model_admin, request, "submitted", moved, refused)
+        return None
+    return confirm_move(
+        model_admin,
+        request,
+        queryset,
+        action="submit_for_review",
+        verb="Submit",
+        movable=(Status.DRAFT,),
+        explanation="Each goes to the editors' “awaiting review” queue; you can no longer "
+        "change it until an editor sends it back or publishes it.",
+        left_because="only a draft is submitted for review",
+    )
 
 
 PUBLISHABLE = (Status.DRAFT, Status.IN_REVIEW)
@@ -83,18 +130,17 @@ def publish(model_admin, request: HttpRequest, queryset) -> HttpResponse | None:
             )
         report_move(model_admin, request, "published", moved, refused)
         return None
-    incidents = list(queryset.select_related("location"))
-    return TemplateResponse(
+    return confirm_move(
+        model_admin,
         request,
-        "admin/incidents/incident/publish.html",
-        {
-            **model_admin.admin_site.each_context(request),
-            "opts": model_admin.model._meta,
-            "published": [i for i in incidents if i.status in PUBLISHABLE],
-            "left": [i for i in incidents if i.status not in PUBLISHABLE],
-            "selected": [incident.pk for incident in incidents],
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-        },
+        queryset,
+        action="publish",
+        verb="Publish",
+        movable=PUBLISHABLE,
+        explanation="Each becomes public: its page, the API and the exports show it, and its "
+        "permalink may be cited from then on. A published record is never a draft again; it "
+        "can only be retracted.",
+        left_because="only a draft or a record in review is published here",
     )
 
 

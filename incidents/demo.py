@@ -108,6 +108,24 @@ LOCATIONS: list[dict[str, Any]] = [
     },
 ]
 
+# Publishers with the other names and web domains sources give them: a source's publisher is
+# found by either, and guessed from a new source's URL.
+PUBLISHERS: list[dict[str, str]] = [
+    {
+        "name": "AP",
+        "aliases": "Associated Press\nThe Associated Press",
+        "domains": "apnews.com",
+        "source_type": SourceType.WIRE,
+    },
+    {
+        "name": "Al Arabiya",
+        "aliases": "Al Arabiya English",
+        "domains": "alarabiya.net",
+        "source_type": SourceType.NEWS,
+    },
+    {"name": "Track Persia", "domains": "trackpersia.com", "source_type": SourceType.NEWS},
+]
+
 AL_ARABIYA: dict[str, Any] = {
     "title": "Al Arabiya report of 5 January 2022 on attacks against coalition bases "
     "in Syria and Iraq",
@@ -278,6 +296,7 @@ def load() -> list:
         Incident,
         IncidentActor,
         IncidentRelation,
+        Publisher,
         Source,
         Tag,
     )
@@ -300,16 +319,18 @@ def load() -> list:
                 name=spec["name"], country=spec["country"], defaults=fields
             )
 
+        for spec in PUBLISHERS:
+            Publisher.objects.get_or_create(name=spec["name"], defaults=spec)
         original, _ = Source.objects.get_or_create(
-            publisher=AL_ARABIYA["publisher"],
+            publisher_id=AL_ARABIYA["publisher"],
             title=AL_ARABIYA["title"],
-            defaults={**AL_ARABIYA, "originator": actors[COALITION]},
+            defaults={**_without_publisher(AL_ARABIYA), "originator": actors[COALITION]},
         )
         republication, _ = Source.objects.get_or_create(
-            publisher=TRACK_PERSIA["publisher"],
+            publisher_id=TRACK_PERSIA["publisher"],
             title=TRACK_PERSIA["title"],
             defaults={
-                **TRACK_PERSIA,
+                **_without_publisher(TRACK_PERSIA),
                 "republished_from": original,
                 "originator": actors[COALITION],
             },
@@ -374,3 +395,7 @@ def _get_or_create_incident(Incident, spec: dict, places: dict):
         },
     )
     return incident
+
+
+def _without_publisher(spec: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in spec.items() if key != "publisher"}

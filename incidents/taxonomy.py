@@ -168,6 +168,20 @@ class Weapon(models.TextChoices):
     UNKNOWN = "unknown", "unknown"
 
 
+WEAPON_DEFINITIONS: dict[str, str] = {
+    Weapon.ROCKET: "unguided rocket, fired singly or in salvos (Katyusha, Grad)",
+    Weapon.INDIRECT_FIRE: "mortar rounds or other fire aimed beyond sight",
+    Weapon.ARTILLERY: "tube artillery shells (howitzer, field gun)",
+    Weapon.MISSILE: "guided rocket: ballistic, cruise or anti-tank missile",
+    Weapon.ARMED_DRONE: "uncrewed aircraft that fires or explodes on its target",
+    Weapon.AIRSTRIKE: "bombs or missiles from crewed aircraft",
+    Weapon.IED: "improvised explosive device, including car bombs",
+    Weapon.SMALL_ARMS: "rifles, machine guns, rocket-propelled grenades",
+    Weapon.OTHER: "a weapon none of these describes",
+    Weapon.UNKNOWN: "the sources do not say",
+}
+
+
 class Outcome(models.TextChoices):
     """What became of the munitions fired."""
 
@@ -305,6 +319,8 @@ class Attribution(models.TextChoices):
     CLAIMED = "claimed", "claimed"
     ALLEGED = "alleged", "alleged"
     SUSPECTED = "suspected", "suspected"
+    # Nobody claimed it and the sources name no one: the actor is unidentified.
+    UNCLAIMED = "unclaimed", "unknown/unclaimed"
 
 
 ATTRIBUTION_DEFINITIONS: dict[str, str] = {

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 
 from accounts.models import User
 from geo.models import Location, LocationKind
-from incidents.models import Actor, Citation, Incident, IncidentActor, Source
+from incidents.models import Actor, Citation, Incident, IncidentActor, Publisher, Source
 from incidents.taxonomy import ActorRole, ActorType, Confidence, SourceType, Status
 
 
@@ -47,14 +47,29 @@ class ActorFactory(factory.django.DjangoModelFactory):
     actor_type = ActorType.POLITICAL_MILITIA
 
 
+class PublisherFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Publisher
+        django_get_or_create = ["name"]
+
+    name = "Example Wire"
+
+
 class SourceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Source
 
     title = factory.Sequence(lambda n: f"Report {n}")
-    publisher = "Example Wire"
+    publisher = factory.SubFactory(PublisherFactory)
     source_type = SourceType.WIRE
     published_at = dt.date(2022, 1, 6)
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        # SourceFactory(publisher="Reuters"): the publisher of that name.
+        if isinstance(kwargs.get("publisher"), str):
+            kwargs["publisher"] = PublisherFactory(name=kwargs["publisher"])
+        return kwargs
 
 
 class IncidentFactory(factory.django.DjangoModelFactory):

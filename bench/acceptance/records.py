@@ -20,6 +20,7 @@ from incidents.models import (
     Incident,
     IncidentActor,
     IncidentRelation,
+    Publisher,
     Source,
     Tag,
 )
@@ -95,7 +96,7 @@ def plant() -> Planted:
     report = Source.objects.create(
         title=f"{secret} report",
         url=f"https://{secret}.invalid/report",
-        publisher=f"{secret} Wire",
+        publisher=Publisher.objects.create(name=f"{secret} Wire"),
         source_type=SourceType.WIRE,
     )
     tag = Tag.objects.create(name=f"{secret} campaign")
@@ -119,7 +120,9 @@ def plant() -> Planted:
     )
     group.backed_by.add(backer)
     wire = Source.objects.create(
-        title="Acceptance wire report", publisher="Acceptance Wire", source_type=SourceType.WIRE
+        title="Acceptance wire report",
+        publisher=Publisher.objects.get_or_create(name="Acceptance Wire")[0],
+        source_type=SourceType.WIRE,
     )
     published = _incident(
         f"{secret} first title", Status.DRAFT, town, review_note=f"{secret} to verify"
@@ -143,7 +146,7 @@ def plant() -> Planted:
         hidden_sources=[report.pk],
         hidden_places=[village.pk, launch_site.pk, region.pk],
         hidden_tag=tag.name,
-        hidden_publisher=report.publisher,
+        hidden_publisher=report.publisher_id,
         published=published.public_id,
         public_actor=group.pk,
         public_place=town.pk,

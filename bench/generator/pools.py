@@ -40,7 +40,7 @@ from bench.generator.weighted import Weighted
 from geo import gazetteer
 from geo.models import Location
 from incidents import derived
-from incidents.models import Actor, Source, Tag
+from incidents.models import Actor, Publisher, Source, Tag
 from incidents.source_urls import normalised_url
 from incidents.taxonomy import ActorType
 
@@ -254,7 +254,7 @@ def _source_specs(rng: random.Random, pool_size: int) -> list[Source]:
                 url_key=normalised_url(
                     f"{SOURCE_URL_PREFIX}{number:05d}"
                 ),  # bulk_create: no save()
-                publisher=publisher,
+                publisher_id=publisher,
                 published_at=published,
                 language=language,
                 source_type=source_type,
@@ -293,6 +293,10 @@ def _saved_actors(specs: list[Actor]) -> dict[str, Named]:
 
 
 def _saved_sources(specs: list[Source]) -> list[PooledSource]:
+    Publisher.objects.bulk_create(
+        [Publisher(name=name) for name in {spec.publisher_id for spec in specs}],
+        ignore_conflicts=True,
+    )
     pooled = Source.objects.filter(url__startswith=SOURCE_URL_PREFIX)
     existing = set(pooled.values_list("url", flat=True))
     missing = [spec for spec in specs if spec.url not in existing]

@@ -3,8 +3,8 @@ places, sources and tags it refers to, created in bulk when missing (unless the 
 that off).
 
 An actor is matched by name, a place by name and coordinates (to about a metre: the same place
-written by two exports), a source by its normalised URL, else by publisher, title and date
-(source_key).
+written by two exports), a source by its normalised URL, else by publisher (by its name or an
+alias), title and date (source_key).
 """
 
 from __future__ import annotations
@@ -21,9 +21,16 @@ from core.history_writes import BulkHistory
 from csvio.imports.report import ImportReport, Problem
 from csvio.imports.row import ImportRow
 from csvio.imports.validate import ModelRules
-from csvio.layouts.base import ActorSpec, ImportedIncident, PlaceSpec, Preset, SourceSpec
+from csvio.layouts.base import (
+    ActorSpec,
+    ImportedIncident,
+    PlaceSpec,
+    Preset,
+    SourceSpec,
+    publisher_of,
+)
 from geo.models import Location
-from incidents.models import Actor, Incident, Source, Tag
+from incidents.models import Actor, Incident, Publisher, Source, Tag
 from incidents.source_urls import normalised_url
 from incidents.taxonomy import ActorType
 
@@ -114,8 +121,25 @@ class References:
         for actor in Actor.objects.filter(bulk_writes.among("name", names)):
             self.known["actor"][actor.name] = actor
         specs = [citation.source for row in rows for citation in row.citations]
+        self._name_publishers(specs)
         for source in matching_sources(specs):
             self.known["source"].setdefault(key_of("source", source), source)
+
+    def _name_publishers(self, specs: list[SourceSpec]) -> None:
+        """Each spec's publisher by its record's name (an alias names it too); a publisher
+        no record names is created with the sources, when creating records is allowed."""
+        named = {spec.publisher for spec in specs}
+        known: dict[str, str] = {}
+        for publisher in Publisher.objects.named(*named):
+            for name in (publisher.name, *publisher.alias_list):
+                known[name.casefold()] = publisher.name
+        for spec in specs:
+            spec.publisher = known.get(spec.publisher.strip().casefold(), spec.publisher)
+        longest = Publisher._meta.get_field("name").max_length or 0
+        new = {spec.publisher for spec in specs if 0 < len(spec.publisher) <= longest}
+        new -= set(known.values())
+        if new and self.create_missing:
+            Publisher.objects.bulk_create([Publisher(name=name) for name in new])
 
     def _create(self, kind: str, records: dict) -> None:
         if not self.create_missing:
@@ -256,15 +280,15 @@ def key_of(kind: str, record) -> Any:
 def source_key(source: Source | SourceSpec) -> tuple:
     """What a stored source and a file's description of it have in common: the URL as
     normalised_url spells it (scheme and host in any case, a trailing slash, utm_*
-    parameters), else the publisher, title and date.
+    parameters), else the publisher (by name; aliases are named by _name_publishers
+    first), title and date.
 
-    Source matching lives here and in matching_sources, and only here: publisher aliases
-    ("AP" for "Associated Press") belong in both.
+    Source matching lives here and in matching_sources, and only here.
     """
     url = source.url_key if isinstance(source, Source) else normalised_url(source.url)
     if url:
         return (url,)
-    return (source.publisher, source.title, source.published_at)
+    return (publisher_of(source), source.title, source.published_at)
 
 
 def matching_sources(specs: list[SourceSpec]) -> QuerySet[Source]:
@@ -296,7 +320,7 @@ def _new_actor(spec: ActorSpec) -> Actor:
 def _new_source(spec: SourceSpec) -> Source:
     return Source(
         title=spec.title,
-        publisher=spec.publisher,
+        publisher_id=spec.publisher,
         url=spec.url,
         url_key=normalised_url(spec.url),
         published_at=spec.published_at,
@@ -305,7 +329,7 @@ def _new_source(spec: SourceSpec) -> Source:
 
 
 def _label(record) -> str:
-    return f"{record.publisher}: {record.title}" if isinstance(record, Source) else record.name
+    return f"{record.publisher_id}: {record.title}" if isinstance(record, Source) else record.name
 
 
 def _full_clean_errors(record: Model) -> dict[str, list[str]]:

@@ -52,6 +52,7 @@ from csvio.layouts.base import (
     ImportedIncident,
     Preset,
     SourceSpec,
+    publisher_of,
     related,
 )
 from csvio.layouts.cells import read_count
@@ -162,7 +163,9 @@ def _read_geo_precision(imported: ImportedIncident, text: str) -> None:
 
 
 def _publishers(incident: Incident) -> str:
-    return SEPARATOR.join(dict.fromkeys(c.source.publisher for c in related(incident, "citations")))
+    return SEPARATOR.join(
+        dict.fromkeys(publisher_of(c.source) for c in related(incident, "citations"))
+    )
 
 
 def _read_sources(imported: ImportedIncident, text: str) -> None:

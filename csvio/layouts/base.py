@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
-from incidents.models import Incident
+from incidents.models import Incident, Source
 from incidents.taxonomy import Status
 
 if TYPE_CHECKING:
@@ -71,6 +71,11 @@ class SourceSpec:
     url: str = ""
     published_at: dt.date | None = None
     source_type: str = "news"
+
+
+def publisher_of(source: Source | SourceSpec) -> str:
+    """The publisher's name, which a stored source holds (no query) and a spec is given."""
+    return source.publisher_id if isinstance(source, Source) else source.publisher
 
 
 @dataclass

@@ -22,6 +22,7 @@ from csvio.layouts.base import (
     Preset,
     SourceSpec,
     exported,
+    publisher_of,
     related,
 )
 from csvio.layouts.cells import (
@@ -415,7 +416,9 @@ COLUMNS = [
         lambda i: join_lines(row.actor.actor_type for row in related(i, "participants")),
         _read_actor_types,
     ),
-    _citation_column("source_publishers", "source.publisher"),
+    _citation_column(
+        "source_publishers", "source.publisher", export=lambda c: publisher_of(c.source)
+    ),
     _citation_column("source_titles", "source.title"),
     _citation_column("source_urls", "source.url"),
     _citation_column(

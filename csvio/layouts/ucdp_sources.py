@@ -11,9 +11,7 @@ write what those cells read into.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from typing import Protocol
 
 from django.db.models import Q
 
@@ -23,6 +21,7 @@ from csvio.layouts.base import (
     Column,
     ImportedIncident,
     SourceSpec,
+    publisher_of,
     related,
 )
 from csvio.layouts.sql import CellQuery, Join
@@ -47,12 +46,8 @@ from incidents.models import Citation, Incident, Source
 SOURCE_CELLS = ("source_office", "source_date", "source_headline")
 
 
-class Described(Protocol):
-    """A source as the cells describe it: a Source, or a SourceSpec being imported."""
-
-    publisher: str
-    title: str
-    published_at: dt.date | None
+# A source as the cells describe it: a Source, or a SourceSpec being imported.
+Described = Source | SourceSpec
 
 
 def _read_offices(imported: ImportedIncident, text: str) -> None:
@@ -143,7 +138,7 @@ def _sources(incident: Incident) -> list:
 
 
 def _offices(sources: list[Described]) -> str:
-    return SOURCE_SEPARATOR.join(source.publisher for source in sources)
+    return SOURCE_SEPARATOR.join(publisher_of(source) for source in sources)
 
 
 def _dates(sources: list[Described]) -> str:
@@ -210,7 +205,7 @@ def _given_back(name: str) -> Callable[[Incident], str]:
 def source_article(incident: Incident) -> str:
     """GED's "office,date,headline" per source, for incidents entered in Tessera."""
     return SOURCE_SEPARATOR.join(
-        f'"{source.publisher},{source.published_at or ""},{source.title}"'
+        f'"{publisher_of(source)},{source.published_at or ""},{source.title}"'
         for source in _sources(incident)
     )
 

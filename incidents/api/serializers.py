@@ -31,6 +31,7 @@ from incidents.models import (
     Incident,
     IncidentActor,
     IncidentRelation,
+    Publisher,
     Source,
     Tag,
 )
@@ -77,8 +78,38 @@ class ActorSerializer(JSONTypesMixin, ModelValidationMixin, serializers.ModelSer
         ]
 
 
+@extend_schema_field({"type": "string", "maxLength": 200})
+class PublisherNameField(serializers.RelatedField):
+    """A source's publisher by its name; a write may give an alias (Associated Press for AP),
+    and a name no publisher has creates one."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        if not kwargs.get("read_only"):
+            kwargs["queryset"] = Publisher.objects.all()
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance: Source) -> str:
+        return instance.publisher_id  # the name, which the source holds: no query
+
+    def to_representation(self, value: Any) -> str:
+        return value
+
+    def to_internal_value(self, data: Any) -> Publisher:
+        if not isinstance(data, str) or not data.strip():
+            raise serializers.ValidationError("Give the publisher's name.")
+        name = data.strip()
+        if len(name) > 200:
+            raise serializers.ValidationError("A publisher's name is at most 200 characters.")
+        known = Publisher.objects.named(name).first()
+        return known or Publisher.objects.create(name=name)
+
+    def use_pk_only_optimization(self) -> bool:
+        return False
+
+
 class SourceBriefSerializer(serializers.ModelSerializer):
     url = SelfLinkField(view_name="source-detail")
+    publisher = PublisherNameField(read_only=True)
 
     class Meta:
         model = Source
@@ -87,6 +118,8 @@ class SourceBriefSerializer(serializers.ModelSerializer):
 
 class SourceSerializer(JSONTypesMixin, ModelValidationMixin, serializers.ModelSerializer):
     url = SelfLinkField(view_name="source-detail")
+    # Guessed from `source_url` when left out and a publisher lists its domain.
+    publisher = PublisherNameField(required=False)
     republished_from = BriefRelatedField(
         SourceBriefSerializer, queryset=Source.objects.all(), allow_null=True, required=False
     )
@@ -118,6 +151,13 @@ class SourceSerializer(JSONTypesMixin, ModelValidationMixin, serializers.ModelSe
             "created_at",
             "updated_at",
         ]
+
+    def create(self, validated_data: dict[str, Any]) -> Source:
+        source = Source(**validated_data)
+        # What clean() guessed on the validated copy (it refused a guess it could not make).
+        source.fill_from_url()
+        source.save()
+        return source
 
 
 class IncidentBriefSerializer(serializers.ModelSerializer):

@@ -425,7 +425,7 @@ class SourceViewSet(BriefListMixin, viewsets.ModelViewSet):
     serializer_class = SourceSerializer
     brief_serializer_class = SourceBriefSerializer
     filter_backends = [QSearchFilter]
-    search_fields = ["title", "publisher", "author", "url"]
+    search_fields = ["title", "publisher__name", "publisher__aliases", "author", "url"]
 
     def get_queryset(self):
         """Sources a public incident cites (or shows behind a citation), or every source for

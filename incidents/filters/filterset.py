@@ -8,7 +8,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from geo.areas import Box, Circle
 from geo.models import Location
@@ -31,7 +31,7 @@ from incidents.filters.filters import (
     UtcDateTimeFilter,
     WholeNumberFilter,
 )
-from incidents.models import Actor, Citation, Incident, IncidentActor, Source, Tag
+from incidents.models import Actor, Citation, Incident, IncidentActor, Publisher, Source, Tag
 from incidents.taxonomy import ActorRole, Confidence, Outcome, Status, Weapon
 
 # Fatality counts are PositiveIntegerFields (a 32-bit integer on PostgreSQL).
@@ -256,7 +256,8 @@ class WhoFilters(django_filters.FilterSet):
     )
     publisher = ListFilter(
         method="filter_publisher",
-        help_text="Publisher of a cited source, exact name, case-insensitive." + LIST_HELP,
+        help_text="Publisher of a cited source: its name or an alias, case-insensitive."
+        + LIST_HELP,
     )
 
     def filter_actor(self, queryset: QuerySet, name: str, value: list[int]) -> QuerySet:
@@ -271,10 +272,8 @@ class WhoFilters(django_filters.FilterSet):
         return queryset.filter(pk__in=citing.values("incident_id"))
 
     def filter_publisher(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
-        same_publisher = Q()
-        for publisher in value:
-            same_publisher |= Q(publisher__iexact=publisher)
-        citing = Citation.objects.filter(source__in=Source.objects.filter(same_publisher))
+        publishers = Publisher.objects.named(*value)
+        citing = Citation.objects.filter(source__in=Source.objects.filter(publisher__in=publishers))
         return queryset.filter(pk__in=citing.values("incident_id"))
 
 

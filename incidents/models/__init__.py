@@ -12,7 +12,7 @@ from incidents.models.incident import (
     Tag,
 )
 from incidents.models.not_duplicates import NotDuplicate
-from incidents.models.sources import CLAIMS, Citation, Source
+from incidents.models.sources import CLAIMS, Citation, Publisher, Source
 
 __all__ = [
     "CLAIMS",
@@ -25,6 +25,7 @@ __all__ = [
     "IncidentRelation",
     "NotDuplicate",
     "PublicIdCounter",
+    "Publisher",
     "Source",
     "Tag",
 ]

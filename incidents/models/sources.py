@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import unquote, urlsplit
+
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Upper
 
 from core.models import AuditTrail, TimeStampedModel, choices_constraint
 from incidents.captures import sha256_of
@@ -15,21 +17,145 @@ from incidents.taxonomy import Claim, SourceType, Stance
 
 CLAIMS = frozenset(Claim.values)
 
+# The incident's fields that state each claim a citation can support ("participants": its
+# actor rows). A field left empty or "unknown" states nothing.
+CLAIM_FIELDS: dict[str, tuple[str, ...]] = {
+    Claim.DATE: ("date_start",),
+    Claim.PLACE: ("location",),
+    Claim.ACTORS: ("participants",),
+    Claim.CASUALTIES: ("fatalities_best", "fatalities_low", "fatalities_high", "injured"),
+    Claim.MUNITIONS: ("weapon", "munition_count"),
+    Claim.DAMAGE: ("damage",),
+    Claim.OUTCOME: ("outcome",),
+}
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _any_line(field: str, values: list[str]) -> dict[str, str]:
+    """A lookup for a one-per-line text field holding one of `values`, in any case."""
+    either = "|".join(re.escape(value) for value in values)
+    return {f"{field}__iregex": rf"(^|\n)\s*({either})\s*(\r?\n|$)"}
+
+
+def domain_of(url: str) -> str:
+    """The host of `url`, lowercased and without "www."."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+class PublisherQuerySet(models.QuerySet["Publisher"]):
+    def named(self, *names: str) -> PublisherQuerySet:
+        """The publishers called any of `names`, by name or alias, in any case."""
+        names = tuple(name.strip() for name in names if name.strip())
+        if not names:
+            return self.none()
+        by_name = models.Q()
+        for name in names:
+            by_name |= models.Q(name__iexact=name)
+        return self.filter(by_name | models.Q(**_any_line("aliases", list(names))))
+
+    def for_url(self, url: str) -> Publisher | None:
+        """The publisher that lists the URL's domain (or a parent domain of it), if one does."""
+        labels = domain_of(url).split(".")
+        domains = [".".join(labels[i:]) for i in range(len(labels) - 1)]
+        if not domains:
+            return None
+        found = list(self.filter(**_any_line("domains", domains)))
+        # The most specific listing wins: news.example.org before example.org.
+        for domain in domains:
+            for publisher in found:
+                if domain in publisher.domain_list:
+                    return publisher
+        return None
+
+
+class Publisher(TimeStampedModel):
+    """Who publishes sources: a news agency, a ministry, an NGO, a social media account.
+
+    Its name is what exports and the API print and what sources refer to, so that a CSV's
+    publisher column is the name; other spellings are aliases (AP = Associated Press), and
+    its web domains let a source be attributed from its URL alone.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    aliases = models.TextField(
+        blank=True, help_text="Other names and spellings, one per line (e.g. Associated Press)."
+    )
+    domains = models.TextField(
+        "web domains",
+        blank=True,
+        help_text="One per line, without www. (e.g. apnews.com): a source whose URL is on one "
+        "of them is attributed to this publisher.",
+    )
+    source_type = models.CharField(
+        "usual source type",
+        max_length=30,
+        choices=SourceType.choices,
+        blank=True,
+        help_text="The type a new source of this publisher gets when none is chosen.",
+    )
+
+    history = AuditTrail()
+
+    objects = PublisherQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        # "https://www.apnews.com/" is kept as apnews.com, as domain_of() reads URLs.
+        self.domains = "\n".join(
+            domain_of(line if "://" in line else f"https://{line}") or line
+            for line in self.domain_list
+        )
+
+    @property
+    def alias_list(self) -> list[str]:
+        return _lines(self.aliases)
+
+    @property
+    def domain_list(self) -> list[str]:
+        return [line.lower() for line in _lines(self.domains)]
+
 
 class Source(TimeStampedModel):
     """A document that reports incidents: an article, a statement, a dataset, an image."""
 
-    title = models.CharField(max_length=500)
+    title = models.CharField(
+        max_length=500, blank=True, help_text="Leave empty to name the source by its URL."
+    )
     url = models.URLField("URL", max_length=1000, blank=True)
     # The URL as source_urls.normalised_url spells it, which two spellings of it share.
     url_key = models.CharField(max_length=1000, blank=True, editable=False, db_index=True)
-    publisher = models.CharField(max_length=200)
+    # By name (the exports' and the API's publisher), in the column that held it as text.
+    publisher = models.ForeignKey(
+        Publisher,
+        to_field="name",
+        db_column="publisher",
+        on_delete=models.PROTECT,
+        related_name="sources",
+        blank=True,  # guessed from the URL's domain when left empty (clean)
+        help_text="Guessed from the URL when left empty and a publisher lists its domain.",
+    )
     author = models.CharField(max_length=200, blank=True)
     published_at = models.DateField("publication date", null=True, blank=True)
     language = models.CharField(
         max_length=3, blank=True, help_text="ISO 639-1 code, e.g. en, ar, fa."
     )
-    source_type = models.CharField("type", max_length=30, choices=SourceType.choices)
+    source_type = models.CharField(
+        "type",
+        max_length=30,
+        choices=SourceType.choices,
+        blank=True,  # then the publisher's usual type (clean)
+        help_text="Leave empty for the publisher's usual type.",
+    )
     republished_from = models.ForeignKey(
         "self",
         null=True,
@@ -67,23 +193,42 @@ class Source(TimeStampedModel):
 
     class Meta:
         ordering = ["-published_at", "title"]
-        indexes = [
-            models.Index(fields=["url"], name="source_url"),
-            # The `publisher` filter matches case-insensitively.
-            models.Index(Upper("publisher"), name="source_publisher_upper"),
-        ]
+        indexes = [models.Index(fields=["url"], name="source_url")]
         constraints = [choices_constraint("source_type", SourceType, name="source_type_valid")]
 
     def __str__(self) -> str:
         date = f", {self.published_at:%Y-%m-%d}" if self.published_at else ""
-        return f"{self.publisher}: {self.title}{date}"
+        return f"{self.publisher_id}: {self.label}{date}"
+
+    @property
+    def label(self) -> str:
+        """The title, else what the URL says: its domain and the last words of its path."""
+        return self.title or label_of_url(self.url)
 
     def clean(self) -> None:
         super().clean()
+        if not self.title and not self.url:
+            raise ValidationError({"title": "Give the source's title, its URL, or both."})
         if self.language and not _is_language_code(self.language):
             raise ValidationError({"language": f"{self.language} is not an ISO 639-1 code."})
         if self.pk and self.republished_from_id == self.pk:
             raise ValidationError({"republished_from": "A source cannot republish itself."})
+        self.fill_from_url()
+
+    def fill_from_url(self) -> None:
+        """The publisher that lists the URL's domain, and its usual type, where not given."""
+        if not self.publisher_id:
+            publisher = Publisher.objects.for_url(self.url) if self.url else None
+            if publisher is None:
+                where = f" lists {domain_of(self.url)}" if self.url else " is guessed without a URL"
+                raise ValidationError({"publisher": f"Choose the publisher: none{where}."})
+            self.publisher = publisher
+        if not self.source_type:
+            self.source_type = self.publisher.source_type
+            if not self.source_type:
+                raise ValidationError(
+                    {"source_type": f"Choose the type: {self.publisher} has no usual type."}
+                )
 
     def save(self, *args, **kwargs) -> None:
         self.url_key = normalised_url(self.url)
@@ -115,6 +260,17 @@ class Source(TimeStampedModel):
 
     def _stored_capture_name(self) -> str | None:
         return Source.objects.filter(pk=self.pk).values_list("capture", flat=True).first()
+
+
+def label_of_url(url: str) -> str:
+    """ "apnews.com › rockets hit baghdad airport" for https://apnews.com/article/rockets-hit-
+    baghdad-airport-1f2e3d: the words of the path's last part, without a trailing id."""
+    parts = urlsplit(url)
+    segments = [unquote(part) for part in parts.path.split("/") if part]
+    words = re.sub(r"\.[a-z0-9]{2,5}$", "", segments[-1]) if segments else ""
+    words = re.sub(r"[-_+]+", " ", words)
+    words = re.sub(r"\s+[0-9a-f]{6,}$", "", words).strip()
+    return f"{domain_of(url)} › {words}" if words else domain_of(url)
 
 
 def _is_language_code(code: str) -> bool:

@@ -12,6 +12,7 @@ from csvio.layouts.native import NATIVE
 from geo.models import Location
 from incidents.filters import ORDERINGS
 from incidents.models import Actor, Citation, Incident, PublicIdCounter, Source, Tag
+from tests.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -223,7 +224,7 @@ def test_reimporting_an_edited_row_marks_it_changed_now(seeded):
 def test_empty_first_citation_lines_keep_quotes_with_their_sources(seeded):
     incident = seeded["5"]
     first = incident.citations.get()
-    second_source = Source.objects.create(
+    second_source = SourceFactory(
         title="Drones downed",
         publisher="Wire",
         url="https://example.org/drones",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from incidents.models import Actor, Source
-from tests.factories import ActorFactory, SourceFactory
+from tests.factories import ActorFactory, PublisherFactory, SourceFactory
 
 
 def test_analyst_records_an_actor_with_aliases_parent_and_backers(analyst_client):
@@ -34,6 +34,7 @@ def test_analyst_records_an_actor_with_aliases_parent_and_backers(analyst_client
 def test_analyst_records_a_republished_source_with_its_originator(analyst_client):
     coalition = ActorFactory(name="US-led Coalition")
     original = SourceFactory(publisher="Al Arabiya", title="Coalition bases attacked")
+    PublisherFactory(name="Track Persia")
 
     response = analyst_client.post(
         reverse("admin:incidents_source_add"),

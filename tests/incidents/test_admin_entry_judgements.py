@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from incidents.models import Incident, IncidentActor
-from tests.factories import ActorFactory, IncidentFactory, LocationFactory
+from tests.factories import ActorFactory, CitationFactory, IncidentFactory, LocationFactory
 from tests.incidents.admin_forms import incident_form_data
 
 ADD_URL = reverse("admin:incidents_incident_add")
@@ -68,12 +68,28 @@ def test_a_precision_passed_in_the_address_is_kept(analyst_client):
     assert form["geo_precision"].value() == "2"
 
 
-def test_damage_and_outcome_are_defined_on_the_form(analyst_client):
+def test_weapons_damage_and_outcome_are_defined_on_the_form(analyst_client):
     page = analyst_client.get(ADD_URL).content.decode()
 
+    assert "rocket: unguided rocket, fired singly or in salvos" in page
+    assert "missile: guided rocket" in page
     assert "minor: repairable, the target stays in use" in page
     assert "major: out of use until repaired" in page
     assert "intercepted: every munition reported was shot down" in page
+
+
+def test_a_citations_supports_is_one_row_of_toggles_that_new_rows_fill_in(analyst_client):
+    incident = IncidentFactory(status="draft")
+    CitationFactory(incident=incident, supports=["date"])
+
+    page = analyst_client.get(reverse("admin:incidents_incident_change", args=[incident.pk]))
+
+    stored, new = (form["supports"] for form in page.context["inline_admin_formsets"][1].formset)
+    assert 'class="claim-toggles"' in str(stored) and 'class="claim-toggles"' in str(new)
+    # Only the new row follows the form (js/citation_supports.js); the stored one stays.
+    assert "data-claim-fields" not in str(stored)
+    assert "data-claim-fields" in str(new)
+    assert "js/citation_supports.js" in page.content.decode()
 
 
 def test_a_new_record_has_no_review_section(editor_client):

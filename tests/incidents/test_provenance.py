@@ -18,7 +18,13 @@ from incidents.captures import verify_capture
 from incidents.derived import independence_key, refresh_incidents, refresh_sources
 from incidents.models import Citation, Incident, Source
 from incidents.taxonomy import Stance
-from tests.factories import ActorFactory, CitationFactory, IncidentFactory, SourceFactory
+from tests.factories import (
+    ActorFactory,
+    CitationFactory,
+    IncidentFactory,
+    PublisherFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +158,10 @@ def test_bulk_writes_are_counted_on_request():
     incident = IncidentFactory()
     original = SourceFactory()
     copies = Source.objects.bulk_create(
-        [Source(title=f"Copy {n}", publisher="Mirror", source_type="news") for n in range(2)]
+        [
+            Source(title=f"Copy {n}", publisher=PublisherFactory(name="Mirror"), source_type="news")
+            for n in range(2)
+        ]
     )
     Citation.objects.bulk_create(
         [Citation(incident=incident, source=source, quote="q") for source in (original, *copies)]

@@ -183,7 +183,7 @@ def test_editor_publishes_a_selection_and_is_told_what_was_left(editor_client):
     response = run_action(editor_client, "publish", [*ready, retracted], follow=True, apply="1")
 
     assert unchanged == {"in review", "retracted"}
-    assert {i.public_id for i in asked.context["published"]} == {i.public_id for i in ready}
+    assert {i.public_id for i in asked.context["moving"]} == {i.public_id for i in ready}
     assert [i.public_id for i in asked.context["left"]] == [retracted.public_id]
 
     assert [i.status for i in Incident.objects.filter(pk__in=[r.pk for r in ready])] == [
@@ -284,15 +284,26 @@ def test_researcher_cannot_use_the_admin(researcher):
     assert reverse("admin:login") in response["Location"]
 
 
-def test_analyst_submits_a_selection_for_review(analyst_client):
+def test_analyst_submits_a_selection_for_review_after_seeing_the_list(analyst_client):
     drafts = IncidentFactory.create_batch(2, status=Status.DRAFT)
     published = IncidentFactory(status=Status.PUBLISHED)
 
-    run_action(analyst_client, "submit_for_review", [*drafts, published])
+    asked = run_action(analyst_client, "submit_for_review", [*drafts, published])
+    unchanged = set(Incident.objects.values_list("status", flat=True))
+    response = run_action(
+        analyst_client, "submit_for_review", [*drafts, published], follow=True, apply="1"
+    )
 
+    assert unchanged == {"draft", "published"}
+    page = asked.content.decode()
+    assert "Submit 2 incidents?" in page
+    assert all(draft.title in page for draft in drafts)
+    assert f"{published.public_id}</a>: {published.title} (published)" in page
+    assert 'value="Submit 2"' in page
     statuses = dict(Incident.objects.values_list("pk", "status"))
     assert [statuses[draft.pk] for draft in drafts] == ["in review", "in review"]
     assert statuses[published.pk] == "published"
+    assert "Submitted 2 incidents." in [str(m) for m in response.context["messages"]]
 
 
 def test_a_refused_move_names_only_the_moves_the_user_may_make(analyst_client, editor_client):
