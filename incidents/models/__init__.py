@@ -11,6 +11,7 @@ from incidents.models.incident import (
     IncidentRelation,
     Tag,
 )
+from incidents.models.public_records import PublicRecord
 from incidents.models.sources import CLAIMS, Citation, Source
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "IncidentActor",
     "IncidentRelation",
     "PublicIdCounter",
+    "PublicRecord",
     "Source",
     "Tag",
 ]
