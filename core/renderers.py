@@ -8,7 +8,7 @@ name the formats; anything else a view returns in them (an error) is sent as JSO
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +67,7 @@ class StoredJSONRenderer(JSONRenderer):
         self,
         data: Any,
         accepted_media_type: str | None = None,
-        renderer_context: dict[str, Any] | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
         results = data.get("results") if isinstance(data, dict) else None
         stored_page = isinstance(results, list) and all(
@@ -81,7 +81,7 @@ class StoredJSONRenderer(JSONRenderer):
             return data.text.encode()
         envelope = super().render({**data, "results": []}, accepted_media_type, renderer_context)
         head, tail = envelope.rsplit(b"[]", 1)
-        joined = ",".join(item.text for item in results)
+        joined = ",".join(item.text for item in results or ())
         return b"".join((head, b"[", joined.encode(), b"]", tail))
 
 

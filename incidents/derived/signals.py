@@ -96,10 +96,10 @@ def connect_signals() -> None:
         connect(pre_save, _remember_names, model, f"names-before-{label}")
         connect(post_save, _names_saved, model, f"names-{label}")
     # The public records alone
-    for model in (Source, Tag):
-        label = model._meta.label_lower
-        connect(pre_save, _remember_shown, model, f"shown-before-{label}")
-        connect(post_save, _shown_saved, model, f"shown-{label}")
+    for shown in (Source, Tag):
+        label = shown._meta.label_lower
+        connect(pre_save, _remember_shown, shown, f"shown-before-{label}")
+        connect(post_save, _shown_saved, shown, f"shown-{label}")
     connect(pre_delete, _remember_tagged, Tag, "tag-deleted-before")
     connect(post_delete, _tag_deleted, Tag, "tag-deleted")
     connect(m2m_changed, _tags_changed, Incident.tags.through, "incident-tags")
@@ -305,7 +305,7 @@ def _shown_by(instance: Model) -> QuerySet:
     """The incidents whose records show `instance`, a source or a tag (a queryset of ids)."""
     if isinstance(instance, Source):
         return Citation.objects.filter(source=instance).values("incident_id")
-    return Incident.tags.through.objects.filter(tag=instance).values("incident_id")
+    return Incident.tags.through.objects.filter(tag_id=instance.pk).values("incident_id")
 
 
 @_unless_deferred
