@@ -61,7 +61,7 @@ def main() -> None:
     if options.live:
         from incidents.api.views import IncidentViewSet
 
-        IncidentViewSet.reads_public_records = lambda view: False  # type: ignore[method-assign]
+        IncidentViewSet.reads_public_records = lambda view: False  # type: ignore[assignment, method-assign]
     client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT="application/json")
     cases = typical_cases(client)
     print(describe_database())
