@@ -207,10 +207,11 @@ class IncidentViewSet(IncidentAggregates, StrictQueryParameters, viewsets.ModelV
         """Whether the answer is the read model's stored texts (incidents.PublicRecord): a
         reader who sees what the public sees reading the current JSON of a record or a page,
         without `format` (which every URL in the answer would repeat)."""
-        request = self.request
+        request = getattr(self, "request", None)
         renderer = getattr(request, "accepted_renderer", None)
         return (
-            self.action in ("list", "retrieve")
+            request is not None
+            and self.action in ("list", "retrieve")
             and request.method in ("GET", "HEAD")
             and isinstance(renderer, StoredJSONRenderer)
             and not sees_every_status(request.user)
