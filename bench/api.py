@@ -3,7 +3,7 @@
 Usage (PostgreSQL only: the database named by DATABASE_URL, not a test database):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tessera_bench \\
-        .venv/bin/python bench/api.py [--runs 30] [--warmup 3] [--explain]
+        .venv/bin/python bench/api.py [--runs 30] [--warmup 3] [--explain] [--live]
 
 Fill the database first: `manage.py migrate` then `manage.py generate_incidents --count N`.
 
@@ -60,6 +60,10 @@ def main() -> None:
     setup_django()
     from django.test import Client
 
+    if options.live:
+        from incidents.api.views import IncidentViewSet
+
+        IncidentViewSet.reads_public_records = lambda view: False  # type: ignore[assignment, method-assign]
     client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT="application/json")
     cases = typical_cases(client)
     print(describe_database())
@@ -77,6 +81,12 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=3, help="untimed runs first")
     parser.add_argument(
         "--explain", action="store_true", help="print the plan of each request's page query"
+    )
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help="answer from the live serializer, as analysts and editors read, instead of the "
+        "stored texts of the read model (incidents.PublicRecord)",
     )
     return parser.parse_args()
 

@@ -26,11 +26,14 @@ from django.urls import get_script_prefix
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 _request_base: ContextVar[str | None] = ContextVar("request_base", default=None)
+_stored_base: ContextVar[str | None] = ContextVar("stored_base", default=None)
 
 
 def base_url() -> str:
     """The base every absolute URL starts with, without a trailing slash."""
-    return settings.TESSERA_BASE_URL or _request_base.get() or DEFAULT_BASE_URL
+    return (
+        _stored_base.get() or settings.TESSERA_BASE_URL or _request_base.get() or DEFAULT_BASE_URL
+    )
 
 
 def absolute_url(path: str) -> str:
@@ -52,6 +55,17 @@ def building_on(base: str) -> Iterator[None]:
         yield
     finally:
         _request_base.reset(token)
+
+
+@contextmanager
+def stored_on(mark: str) -> Iterator[None]:
+    """Within the block, URLs are built on `mark` whatever the settings say: for text that is
+    stored and has the base put in place of the mark when it is read."""
+    token = _stored_base.set(mark)
+    try:
+        yield
+    finally:
+        _stored_base.reset(token)
 
 
 def _streamed_on(base: str, chunks: Iterator) -> Iterator:

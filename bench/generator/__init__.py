@@ -26,6 +26,7 @@ from bench.generator.planned import plan_incident
 from bench.generator.pools import PoolSizes, build_pools
 from bench.generator.shape import COUNTRIES, COUNTRY_DRAW, DATASET, YEAR_DRAW
 from bench.generator.writing import BatchWriter, Report, analyze, keeping_timestamps
+from incidents import derived
 from incidents.models import Incident, PublicIdCounter
 
 __all__ = ["Report", "delete_synthetic", "generate"]
@@ -65,6 +66,8 @@ def generate(
                 drawn += size
         finally:
             writer.close()
+    # The rows went in by COPY, without signals: the read model catches up in one pass.
+    derived.refresh_stale_public_records()
     analyze()
     report.seconds = time.monotonic() - started
     return report
@@ -76,7 +79,8 @@ def delete_synthetic(batch_size: int = 5000) -> int:
     deleted = 0
     # In batches of ids, so that the deletion collector never holds every row at once.
     while ids := list(synthetic.values_list("pk", flat=True)[:batch_size]):
-        with transaction.atomic():
+        # Synthetic records link to no other: nothing but their own rows to refresh.
+        with transaction.atomic(), derived.deferred():
             Incident.objects.filter(pk__in=ids).delete()
         deleted += len(ids)
     return deleted

@@ -1,5 +1,5 @@
 """The columns an import derives for every incident it writes: its search document and
-vector, and its count of independent sources.
+vector, and its count of independent sources; and its public record (the read model).
 
 Bulk writes send no signals, so an import writes what incidents.derived computes in memory
 with each row, and has the derived columns' own refreshes deferred meanwhile. Every use of
@@ -17,6 +17,7 @@ from incidents.derived import (
     IncidentRecords,
     deferred,
     incident_values,
+    refresh_stale_public_records,
     search_vector_sql,
 )
 from incidents.models import Actor, Incident, Source
@@ -28,6 +29,9 @@ DERIVED = IN_MEMORY_FIELDS
 _STAGED_VECTOR = search_vector_sql("s.search_document")
 
 deferred_refreshes = deferred
+# Every record the import wrote has a new version: the read model catches up with those (and
+# with the records that show them) before the import commits.
+refresh_public_records = refresh_stale_public_records
 
 
 def computed_columns() -> dict[str, str]:

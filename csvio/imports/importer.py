@@ -143,6 +143,7 @@ def _import(
             )
             if dry_run or failed:
                 raise _Rollback
+            derived.refresh_public_records()
             report.written = True
     except _Rollback:
         report.written = False

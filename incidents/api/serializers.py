@@ -314,8 +314,10 @@ class IncidentSerializer(
         return citation_formats.permalink(incident)
 
     def get_citation(self, incident: Incident) -> str:
-        """How to cite this version of the record, accessed today."""
-        return citation_formats.citation_text(incident, timezone.localdate())
+        """How to cite this version of the record, accessed today (or on the context's
+        `accessed` date)."""
+        accessed = self.context.get("accessed") or timezone.localdate()
+        return citation_formats.citation_text(incident, accessed)
 
     def to_representation(self, incident: Incident) -> dict[str, Any]:
         data = super().to_representation(incident)

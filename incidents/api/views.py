@@ -27,10 +27,11 @@ from core.api import (
     require_if_match,
 )
 from core.pagination import SiteCursorPagination
-from core.renderers import STREAMED_FORMATS, CSVRenderer, GeoJSONRenderer
+from core.renderers import STREAMED_FORMATS, CSVRenderer, GeoJSONRenderer, StoredJSONRenderer
 from core.site_urls import absolute_url
 from csvio.export import streamed_incidents
 from csvio.layouts import PRESETS
+from incidents.api import public_records
 from incidents.api.aggregates import FACET_PARAMETER, INTERVAL_PARAMETER, IncidentAggregates
 from incidents.api.clusters import ZOOM_PARAMETER, IncidentClusters
 from incidents.api.serializers import (
@@ -181,7 +182,7 @@ class IncidentViewSet(
     lookup_field = "public_id"
     lookup_value_regex = r"[A-Za-z0-9-]+"
     renderer_classes = [
-        JSONRenderer,
+        StoredJSONRenderer,
         CSVRenderer,
         GeoJSONRenderer,
         *viewsets.ModelViewSet.renderer_classes[1:],
@@ -191,6 +192,8 @@ class IncidentViewSet(
         visible = Incident.objects.visible_to(self.request.user)
         if self.streams() or self.action in ("history", "count", "facets", "timeline", "clusters"):
             return visible  # the export loads what its columns need; counts need none
+        if self.reads_public_records():
+            return public_records.with_stored_texts(visible).select_related("duplicate_of")
         incidents = IncidentSerializer.eager_load(visible, visible)
         if self.request.method in VERSIONED_WRITES:
             # Locked until the write commits, so that of two writes naming the same version
@@ -203,6 +206,21 @@ class IncidentViewSet(
         if self.request.method in VERSIONED_WRITES:
             require_if_match(self.request, incident.etag, last_change(incident))
         return incident
+
+    def reads_public_records(self) -> bool:
+        """Whether the answer is the read model's stored texts (incidents.PublicRecord): a
+        reader who sees what the public sees reading the current JSON of a record or a page,
+        without `format` (which every URL in the answer would repeat)."""
+        request = getattr(self, "request", None)
+        renderer = getattr(request, "accepted_renderer", None)
+        return (
+            request is not None
+            and self.action in ("list", "retrieve")
+            and request.method in ("GET", "HEAD")
+            and isinstance(renderer, StoredJSONRenderer)
+            and not sees_every_status(request.user)
+            and not {VERSION, api_settings.URL_FORMAT_OVERRIDE} & set(request.query_params)
+        )
 
     def streams(self) -> bool:
         renderer = getattr(self.request, "accepted_renderer", None)
@@ -234,6 +252,10 @@ class IncidentViewSet(
         ExportOptions.of(request.query_params)  # refused in any format, as the schema says
         if self.streams():
             return self.exported(request.accepted_renderer.format)
+        if self.reads_public_records():
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+            assert page is not None  # the list always pages
+            return self.get_paginated_response(public_records.stored_texts(page))
         return super().list(request, *args, **kwargs)
 
     def retrieve(self, request: Request, *args, **kwargs):
@@ -246,6 +268,9 @@ class IncidentViewSet(
         if self.streams():
             single = self.get_queryset().filter(pk=incident.pk)
             return self.exported(request.accepted_renderer.format, single)
+        if self.reads_public_records():
+            [text] = public_records.stored_texts([incident])
+            return self.versioned(Response(text), incident)
         return self.versioned(Response(self.get_serializer(incident).data), incident)
 
     def version_of(self, incident: Incident, number: int) -> Response:

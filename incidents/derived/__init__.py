@@ -5,6 +5,7 @@
     Incident.independent_sources supporting sources, one per   derived.independent_sources
                                  origin
     Source.independence_key      the origin a source counts as  derived.independent_sources
+    PublicRecord (read model)    a public incident's API text   derived.public_records
 
 Each column's SQL and in-memory forms sit side by side in its module; `refresh` holds the
 column table (`COLUMNS`) and the set-based refreshes; `signals` says which ORM writes make a
@@ -18,6 +19,11 @@ from incidents.derived.independent_sources import (
     independence_key,
     independent_sources_of,
     independent_sources_sql,
+)
+from incidents.derived.public_records import (
+    refresh_public_records,
+    refresh_stale_public_records,
+    render_with,
 )
 from incidents.derived.refresh import (
     COLUMNS,
@@ -47,7 +53,10 @@ __all__ = [
     "independent_sources_of",
     "independent_sources_sql",
     "refresh_incidents",
+    "refresh_public_records",
     "refresh_sources",
+    "refresh_stale_public_records",
+    "render_with",
     "search_document_of",
     "search_document_sql",
     "search_vector_sql",

@@ -9,7 +9,7 @@ incidents that cite a source whose key changed. Bulk writes that send no signals
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,21 +17,20 @@ from django.apps import apps as global_apps
 from django.db import connections
 from django.db.models import Expression, QuerySet
 
+from incidents.derived.batching import batches
 from incidents.derived.independent_sources import (
     CHAIN_FIELDS,
     independence_key,
     independent_sources_of,
     independent_sources_sql,
 )
+from incidents.derived.public_records import refresh_public_records
 from incidents.derived.search_document import (
     DocumentVector,
     search_document_of,
     search_document_sql,
 )
 from incidents.models import DERIVED_FIELDS
-
-# Ids per statement: short statements, within SQLite's parameter limit.
-BATCH_SIZE = 5000
 
 
 @dataclass(frozen=True)
@@ -85,14 +84,26 @@ def refresh_incidents(
     fields: Iterable[str] = IN_MEMORY_FIELDS,
     apps=global_apps,
 ) -> int:
-    """Rewrite the derived `fields` of the given incidents (all when None) in SQL.
+    """Rewrite the derived `fields` of the given incidents (all when None) in SQL, then
+    their public records (incidents.derived.public_records); `fields=()` rewrites the records
+    alone, after a change that only they show.
 
     `incident_ids` may be ids or a queryset of ids (e.g. `.values("pk")`). The stored vector
-    is written with the document. Returns how many incidents were rewritten.
+    is written with the document. Returns how many incidents' columns were rewritten.
     """
     Incident = apps.get_model("incidents", "Incident")
     incidents = Incident._default_manager.all()
     values = _column_sql(incidents, set(fields), apps)
+    if not isinstance(incident_ids, QuerySet | None):
+        incident_ids = list(incident_ids)
+    rewritten = _rewrite(incidents, incident_ids, values) if values else 0
+    # A data migration's models are not the API's: its records wait for post_migrate.
+    if apps is global_apps:
+        refresh_public_records(incident_ids)
+    return rewritten
+
+
+def _rewrite(incidents: QuerySet, incident_ids, values: dict[str, Expression]) -> int:
     if incident_ids is None:
         return incidents.update(**values)
     if isinstance(incident_ids, QuerySet):
@@ -193,10 +204,3 @@ def _chains(sources, source_ids: Iterable[int]) -> dict[int, _Row]:
             rows.update(_rows(sources.filter(pk__in=batch)))
         wanted = {row[0] for row in rows.values() if row[0] is not None} - asked
     return rows
-
-
-def batches(ids: Iterable[int]) -> Iterator[list[int]]:
-    """The ids, sorted without repeats, in lists of at most BATCH_SIZE."""
-    ordered = sorted(set(ids))
-    for start in range(0, len(ordered), BATCH_SIZE):
-        yield ordered[start : start + BATCH_SIZE]

@@ -12,6 +12,7 @@ from incidents.models.incident import (
     Tag,
 )
 from incidents.models.not_duplicates import NotDuplicate
+from incidents.models.public_records import PublicRecord
 from incidents.models.sources import CLAIMS, Citation, Publisher, Source
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "IncidentRelation",
     "NotDuplicate",
     "PublicIdCounter",
+    "PublicRecord",
     "Publisher",
     "Source",
     "Tag",

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incidents", "0011_history_role"),
+        ("incidents", "0015_source_url_key"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

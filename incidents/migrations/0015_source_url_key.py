@@ -25,7 +25,7 @@ def fill_url_keys(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incidents", "0011_history_role"),
+        ("incidents", "0014_unclaimed_attribution"),
     ]
 
     operations = [
