@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
@@ -97,7 +97,9 @@ def selection(parameter: str, value: str) -> dict[str, Any]:
     params = QueryDict(mutable=True)
     params[parameter] = value
     filterset = IncidentFilterSet(params, Incident.objects.public().with_list_columns())
-    assert filterset.is_valid(), filterset.errors  # a public record is a valid filter value
+    if not filterset.is_valid():
+        # A record the filter cannot name (a tag whose name it cannot read back) has no page.
+        raise Http404(f"No {parameter} page")
     matching = filterset.qs
     explorer = reverse("incident-explorer")
     groups = facet_links(params, facets.counted(matching, facets.FACETS.values()), on=explorer)

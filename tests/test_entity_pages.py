@@ -133,6 +133,13 @@ def test_a_tag_page_lists_its_published_incidents(client):
     assert 'href="/incidents/?tag=%22Soleimani+anniversary%2C+2022%22"' in html
 
 
+def test_a_tag_the_filter_cannot_name_has_no_page_rather_than_an_error(client):
+    tag = Tag.objects.create(name=" padded ")
+    IncidentFactory().tags.add(tag)
+
+    assert client.get(f"/tags/{quote(tag.name)}/").status_code == 404
+
+
 def test_a_record_that_only_retracted_incidents_name_has_a_page_without_incidents(client):
     actor = ActorFactory()
     IncidentActorFactory(incident=IncidentFactory(status="retracted"), actor=actor)

@@ -187,8 +187,12 @@ class RowChecks:
         incident = Incident()
         for name, value in imported.fields.items():
             setattr(incident, name, value)
+        # Fields an unread cell would have set (directly or, like the event type UCDP derives
+        # from type_of_violence, through another column) are not checked: the cell is the problem.
         exclude = NOT_VALIDATED | {
-            f.name for f in Incident._meta.fields if self.field_column(f.name) in unread
+            f.name
+            for f in Incident._meta.fields
+            if self.field_column(f.name) in unread or f.name not in imported.fields
         }
         more = [
             problem

@@ -11,6 +11,7 @@ from csvio.layouts.native import NATIVE
 from incidents.models import Citation, Source
 from incidents.source_urls import normalised_url
 from tests.csvio.test_native_preset import as_csv, fifteen_new_rows, native_export, rows_of
+from tests.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def test_what_tells_addresses_apart_is_kept():
     ids=["file-spelt-otherwise", "stored-spelt-otherwise"],
 )
 def test_an_existing_source_is_matched_by_its_url_and_none_is_created(seeded, stored, in_file):
-    source = Source.objects.create(
+    source = SourceFactory(
         title="Rockets hit Baghdad airport",
         publisher="Associated Press",
         url=stored,
@@ -67,9 +68,7 @@ def test_an_existing_source_is_matched_by_its_url_and_none_is_created(seeded, st
 
 
 def test_a_source_edited_to_another_url_is_found_by_it(seeded):
-    source = Source.objects.create(
-        title="T", publisher="P", url="https://a.org/x", source_type="news"
-    )
+    source = SourceFactory(title="T", publisher="P", url="https://a.org/x", source_type="news")
     source.url = "https://B.org/y/"
     source.save(update_fields=["url"])
 

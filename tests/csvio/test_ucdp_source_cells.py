@@ -92,7 +92,7 @@ def test_sources_that_cannot_be_told_apart_come_back_as_the_file_wrote_them():
 
     assert import_rows([row]).problems == []
 
-    assert Incident.objects.get().citations.get().source.publisher == "SOHR;Reuters;AFP"
+    assert Incident.objects.get().citations.get().source.publisher_id == "SOHR;Reuters;AFP"
     assert exported()[row["id"]] == row
 
 

@@ -45,7 +45,7 @@ def test_merging_in_the_admin_moves_citations_and_retracts_the_duplicate(editor_
     assert duplicate.status == "retracted"
     assert duplicate.duplicate_of == kept
     assert duplicate.retraction_reason == f"Same event as {kept.public_id}. Same drones."
-    assert sorted(c.source.publisher for c in kept.citations.all()) == ["Al Arabiya", "Reuters"]
+    assert sorted(c.source.publisher_id for c in kept.citations.all()) == ["Al Arabiya", "Reuters"]
     assert not duplicate.citations.exists()
     assert IncidentRelation.objects.filter(
         from_incident=duplicate, to_incident=kept, kind="same event as"

@@ -25,6 +25,7 @@ from tests.factories import (
     IncidentActorFactory,
     IncidentFactory,
     LocationFactory,
+    PublisherFactory,
     SourceFactory,
     UserFactory,
 )
@@ -83,7 +84,7 @@ def test_a_moved_or_renamed_place_is_shown(incident):
 
 def test_an_edited_source_is_shown(incident):
     source = incident.citations.get().source
-    source.publisher = "Another Wire"
+    source.publisher = PublisherFactory(name="Another Wire")
     source.save()
     assert shown(incident)["citations"][0]["source"]["publisher"] == "Another Wire"
 

@@ -147,8 +147,8 @@ def test_each_seed_citation_quotes_the_report(incidents):
     )
     for incident in incidents.values():
         citation = incident.citations.select_related("source__republished_from").get()
-        assert citation.source.publisher == "Track Persia"
-        assert citation.source.republished_from.publisher == "Al Arabiya"
+        assert citation.source.publisher_id == "Track Persia"
+        assert citation.source.republished_from.publisher_id == "Al Arabiya"
         assert citation.source.originator.name == "US-led Coalition (CJTF-OIR)"
         assert citation.quote
     baghdad = incidents[("Baghdad International Airport", 3)].citations.get()
