@@ -47,12 +47,14 @@ class IncidentRelationQuerySet(models.QuerySet):
     may not see (a draft) is left out, so that no page, API answer or file names it."""
 
     def to_visible(self, visible: models.QuerySet) -> IncidentRelationQuerySet:
-        """Links from an incident to the records in `visible`, each with that record."""
-        return self.filter(to_incident__in=visible).select_related("to_incident")
+        """Links from an incident to the records in `visible`, each with that record, in the
+        order they were made (a fixed order: answers are compared and cached byte for byte)."""
+        return self.filter(to_incident__in=visible).select_related("to_incident").order_by("pk")
 
     def from_visible(self, visible: models.QuerySet) -> IncidentRelationQuerySet:
-        """Links to an incident from the records in `visible`, each with that record."""
-        return self.filter(from_incident__in=visible).select_related("from_incident")
+        """Links to an incident from the records in `visible`, each with that record, in the
+        order they were made."""
+        return self.filter(from_incident__in=visible).select_related("from_incident").order_by("pk")
 
 
 IncidentRelationManager = models.Manager.from_queryset(IncidentRelationQuerySet)

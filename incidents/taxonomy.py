@@ -328,6 +328,9 @@ ATTRIBUTION_DEFINITIONS: dict[str, str] = {
     Attribution.CLAIMED: "the actor claimed it",
     Attribution.ALLEGED: "another party says so (an accusation, not a claim)",
     Attribution.SUSPECTED: "the sources or analysts infer it (a pattern, a weapon, a place)",
+    Attribution.UNCLAIMED: (
+        "nobody claimed it and the sources name no one: the actor is unidentified"
+    ),
 }
 
 

@@ -34,16 +34,15 @@ from csvio.layouts import PRESETS
 from incidents.api import public_records
 from incidents.api.aggregates import FACET_PARAMETER, INTERVAL_PARAMETER, IncidentAggregates
 from incidents.api.clusters import ZOOM_PARAMETER, IncidentClusters
+from incidents.api.history_serializers import HistoryEntrySerializer, StaffHistoryEntrySerializer
 from incidents.api.serializers import (
     ActorBriefSerializer,
     ActorSerializer,
     ExportOptions,
-    HistoryEntrySerializer,
     IncidentSerializer,
     MergeSerializer,
     SourceBriefSerializer,
     SourceSerializer,
-    StaffHistoryEntrySerializer,
 )
 from incidents.api.versions import VERSION, VERSION_PARAMETER, VersionQuery, version_data
 from incidents.filters import (
@@ -108,6 +107,20 @@ QUERY_PARAMETERS = {
 def last_change(incident: Incident) -> str:
     who = f" by {incident.updated_by.username}" if incident.updated_by else ""
     return f"version {incident.version}, saved{who} at {incident.updated_at:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def redirect_to(kept: Incident, request: Request) -> Response:
+    """A merged duplicate answers with the record it was merged into."""
+    path = reverse("incident-detail", kwargs={"public_id": kept.public_id})
+    query = request.META.get("QUERY_STRING")
+    location = absolute_url(f"{path}?{query}" if query else path)
+    return Response(status=status.HTTP_301_MOVED_PERMANENTLY, headers={"Location": location})
+
+
+def versioned(response: Response, incident: Incident) -> Response:
+    """The response, with the ETag of the record's version it shows."""
+    response["ETag"] = incident.etag
+    return response
 
 
 class HistoryPagination(SiteCursorPagination):
@@ -264,14 +277,14 @@ class IncidentViewSet(
         if VERSION in request.query_params:
             return self.version_of(incident, VersionQuery.number_in(request.query_params))
         if incident.duplicate_of is not None:
-            return self.redirect_to(incident.duplicate_of, request)
+            return redirect_to(incident.duplicate_of, request)
         if self.streams():
             single = self.get_queryset().filter(pk=incident.pk)
             return self.exported(request.accepted_renderer.format, single)
         if self.reads_public_records():
             [text] = public_records.stored_texts([incident])
-            return self.versioned(Response(text), incident)
-        return self.versioned(Response(self.get_serializer(incident).data), incident)
+            return versioned(Response(text), incident)
+        return versioned(Response(self.get_serializer(incident).data), incident)
 
     def version_of(self, incident: Incident, number: int) -> Response:
         """The incident as it was at version `number`; a merged record's too, since each
@@ -284,20 +297,7 @@ class IncidentViewSet(
             raise NotFound(f"{incident.public_id} has no version {number} that you may read.")
         with_rows(version, linkable=Incident.objects.visible_to(user))
         data = version_data(self.get_serializer(version.record).data, version)
-        return self.versioned(Response(data), version.record)
-
-    @staticmethod
-    def redirect_to(kept: Incident, request: Request) -> Response:
-        """A merged duplicate answers with the record it was merged into."""
-        path = reverse("incident-detail", kwargs={"public_id": kept.public_id})
-        query = request.META.get("QUERY_STRING")
-        location = absolute_url(f"{path}?{query}" if query else path)
-        return Response(status=status.HTTP_301_MOVED_PERMANENTLY, headers={"Location": location})
-
-    @staticmethod
-    def versioned(response: Response, incident: Incident) -> Response:
-        response["ETag"] = incident.etag
-        return response
+        return versioned(Response(data), version.record)
 
     def perform_create(self, serializer) -> None:
         serializer.save()
@@ -308,11 +308,11 @@ class IncidentViewSet(
         self.written = serializer.instance
 
     def create(self, request: Request, *args, **kwargs):
-        return self.versioned(super().create(request, *args, **kwargs), self.written)
+        return versioned(super().create(request, *args, **kwargs), self.written)
 
     @transaction.atomic
     def update(self, request: Request, *args, **kwargs):
-        return self.versioned(super().update(request, *args, **kwargs), self.written)
+        return versioned(super().update(request, *args, **kwargs), self.written)
 
     @extend_schema(
         parameters=[
@@ -346,7 +346,7 @@ class IncidentViewSet(
         )
         serializer.is_valid(raise_exception=True)
         serializer.save()
-        return self.versioned(Response(serializer.data), incident)
+        return versioned(Response(serializer.data), incident)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
     @action(detail=True, pagination_class=HistoryPagination, filter_backends=[])
@@ -386,7 +386,7 @@ class IncidentViewSet(
             note=form.validated_data["note"],
         )
         kept = self.get_queryset().get(pk=kept.pk)
-        return self.versioned(Response(self.get_serializer(kept).data), kept)
+        return versioned(Response(self.get_serializer(kept).data), kept)
 
     @extend_schema(
         parameters=QUERY_PARAMETERS["export"],
