@@ -64,13 +64,41 @@ def demo_database_file(tmp_path_factory) -> dict[str, str]:
     """The environment for a server process (gunicorn) on a SQLite file holding the demo data
     and accounts: its workers are other processes, which cannot see the test database."""
     path = tmp_path_factory.mktemp("served") / "demo.sqlite3"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "REDIS_URL": ""}
+    # No replica: a standby copies the suite's PostgreSQL cluster, not this file.
+    served = {"DATABASE_URL": f"sqlite:///{path}", "REDIS_URL": "", "DATABASE_REPLICA_URLS": ""}
+    env = {**os.environ, **served}
     for command in (["migrate", "--noinput"], ["seed_demo"]):
         subprocess.run(
             [sys.executable, "manage.py", *command],
             cwd=ROOT, env=env, check=True, capture_output=True, timeout=300,
         )  # fmt: skip
-    return {"DATABASE_URL": env["DATABASE_URL"], "REDIS_URL": ""}
+    return served
+
+
+def pytest_collection_modifyitems(items):
+    """With DATABASE_REPLICA_URLS set, a test whose records are committed (a live server's
+    threads read them on connections of their own) may use the replica aliases: in tests each
+    mirrors the test database, so the routed reads find the committed records."""
+    from core.replicas import replica_aliases
+
+    aliases = replica_aliases()
+    if not aliases:
+        return
+    for item in items:
+        if item.get_closest_marker("real_replica") or not _commits(item):
+            continue
+        marker = item.get_closest_marker("django_db")
+        options = dict(marker.kwargs) if marker else {}
+        options.update(transaction=True, databases=["default", *aliases])
+        item.add_marker(pytest.mark.django_db(**options), append=False)
+
+
+def _commits(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"live_server", "transactional_db"} & set(fixtures)
+    )
 
 
 @pytest.fixture(autouse=True)

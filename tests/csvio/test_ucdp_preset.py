@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 
 from csvio.export import export_chunks
@@ -20,6 +21,7 @@ from incidents.models import (
     Incident,
     IncidentActor,
     PublicIdCounter,
+    Publisher,
     Source,
     Tag,
 )
@@ -101,11 +103,22 @@ def sample(django_db_setup, django_db_blocker):
         imported = timed_import_of_sample()
         yield imported
         Incident.objects.all().delete()
-        for model in (Actor, Source, Location, Tag, PublicIdCounter):
+        for model in (Actor, Source, Publisher, Location, Tag, PublicIdCounter):
             model.objects.all().delete()
         # The audit trail keeps what was deleted: the next module starts without it.
-        for model in (Incident, IncidentActor, Citation, Actor, Source, Location):
+        for model in (Incident, IncidentActor, Citation, Actor, Source, Publisher, Location):
             model.history.all().delete()
+        # Committed outside any test's transaction: what is left here, every later test sees.
+        left = [model for model in _domain_models() if model.objects.exists()]
+        assert left == [], f"the sample's module left rows in {left}"
+
+
+def _domain_models() -> list:
+    return [
+        model
+        for label in ("incidents", "geo")
+        for model in django_apps.get_app_config(label).get_models()
+    ]
 
 
 def test_importing_the_sample_creates_one_incident_per_event(sample):
