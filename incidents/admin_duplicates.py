@@ -2,9 +2,10 @@
 soon as date, place and event type are filled, before anything is saved.
 
 incidents.duplicates decides what a candidate is; this module serves its answer to the
-form's script (js/duplicate_candidates.js), records the candidates the analyst judged "not
-the same event" when the form is saved, and warns on save about the others (the warning is
-all a browser without the script gets).
+form's script (js/duplicate_candidates.js) and records the candidates the analyst judged "not
+the same event": at the click on a saved record (decide_view), with the form's save on a new
+one, which has no id to pair before. On save it warns about the candidates nobody has judged
+yet, with a link to the merge desk (the warning is all a browser without the script gets).
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from functools import partial
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, JsonResponse
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse, reverse_lazy
 from django.utils.html import format_html, format_html_join
 
@@ -91,12 +94,50 @@ def candidates_view(model_admin, request: HttpRequest) -> JsonResponse:
     return JsonResponse({"candidates": [candidate(incident) for incident in found]})
 
 
-def candidates_url(model_admin):
-    return path(
-        "candidates/",
-        model_admin.admin_site.admin_view(partial(candidates_view, model_admin)),
-        name="incidents_incident_candidates",
-    )
+class DecisionForm(forms.Form):
+    """A "not the same event" click on a saved record: the candidate it is about."""
+
+    other = forms.ModelChoiceField(Incident.objects.all())
+
+
+def decide_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
+    """Record at once that this incident and `other` are different events, for whoever may
+    change the incident; the admin's log keeps the decision on the record's history too."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    incident = model_admin.get_object(request, unquote(object_id))
+    if incident is None:
+        raise Http404(f"There is no incident with id {object_id}.")
+    if not model_admin.has_change_permission(request, incident):
+        raise PermissionDenied
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    other = form.cleaned_data["other"]
+    if other.pk == incident.pk:
+        error = {"message": "An incident is not paired with itself.", "code": "invalid"}
+        return JsonResponse({"errors": {"other": [error]}}, status=400)
+    with transaction.atomic():
+        NotDuplicate.record(incident, [other.pk], user=request.user)
+        model_admin.log_change(
+            request, incident, f"Judged not the same event as {other.public_id}."
+        )
+    return JsonResponse({"not_duplicate": {"incident": incident.pk, "other": other.pk}})
+
+
+def urls(model_admin) -> list:
+    return [
+        path(
+            "candidates/",
+            model_admin.admin_site.admin_view(partial(candidates_view, model_admin)),
+            name="incidents_incident_candidates",
+        ),
+        path(
+            "<path:object_id>/not-duplicate/",
+            model_admin.admin_site.admin_view(partial(decide_view, model_admin)),
+            name="incidents_incident_not_duplicate",
+        ),
+    ]
 
 
 def record_and_warn(model_admin, request: HttpRequest, form) -> None:

@@ -52,3 +52,51 @@ def test_the_panel_shows_the_baghdad_drones_and_puts_them_away(
     panel.wait_for(state="hidden")
     assert page.input_value("#id_not_duplicates") == str(drones)
     context.close()
+
+
+@pytest.fixture
+def second_report(admin_session) -> int:
+    """A saved draft of the drones, as a second analyst entered them: the panel offers the
+    seed's record as its duplicate."""
+    from incidents.models import Incident
+    from tests.factories import IncidentFactory
+
+    drones = Incident.objects.get(title=DRONES)
+    return IncidentFactory(
+        title="Drones over Baghdad airport",
+        status="draft",
+        date_start=drones.date_start,
+        location=drones.location,
+        event_type=drones.event_type,
+        sub_event_type=drones.sub_event_type,
+    ).pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_a_saved_record_not_the_same_event_is_recorded_at_the_click(
+    second_report, admin_session, browser, live_server
+):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_cookies([admin_session])
+    page = context.new_page()
+    change_url = f"{live_server.url}/admin/incidents/incident/{second_report}/change/"
+    page.goto(change_url)
+    panel = page.locator("#duplicate-panel")
+    panel.get_by_text(DRONES).wait_for()
+    assert "recorded at once" in panel.inner_text()
+    page.fill("#id_title", "Drones shot down over Baghdad airport")  # not saved
+
+    with page.expect_response(lambda r: r.url.endswith("/not-duplicate/")) as decided:
+        panel.get_by_role("button", name="Not the same event").click()
+
+    assert decided.value.status == 200
+    panel.wait_for(state="hidden")
+    assert page.url == change_url
+    assert page.input_value("#id_title") == "Drones shot down over Baghdad airport"
+    # Opened again, the form no longer offers the drones: the decision was saved.
+    again = context.new_page()
+    with again.expect_response(lambda r: "/candidates/?" in r.url) as asked:
+        again.goto(change_url)
+    assert asked.value.json() == {"candidates": []}
+    assert again.locator("#duplicate-panel").is_hidden()
+    context.close()
