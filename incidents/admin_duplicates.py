@@ -22,9 +22,12 @@ from django.urls import path, reverse, reverse_lazy
 from django.utils.html import format_html, format_html_join
 
 from geo.models import Location
+from incidents.admin_merge import merge_url
 from incidents.duplicates import likely_duplicates
+from incidents.merging import merge_problems
 from incidents.models import Incident, NotDuplicate
-from incidents.taxonomy import ACLED_EVENT_TYPES
+from incidents.taxonomy import ACLED_EVENT_TYPES, Status
+from incidents.workflow import is_editor
 
 
 class NotDuplicatesField(forms.CharField):
@@ -142,17 +145,28 @@ def urls(model_admin) -> list:
 
 def record_and_warn(model_admin, request: HttpRequest, form) -> None:
     """After a save: remember the candidates judged "not the same event", then warn about
-    the candidates nobody has judged yet."""
+    the candidates nobody has judged yet, each with the merge desk for the pair when this
+    user can merge them."""
     incident = form.instance
     NotDuplicate.record(incident, form.cleaned_data.get("not_duplicates", []), user=request.user)
     duplicates = likely_duplicates(incident)
     if not duplicates:
         return
+    may_merge = is_editor(request.user)
+    mergeable = {
+        other.pk for other in duplicates if may_merge and not merge_problems(incident, other)
+    }
     links = format_html_join(
         ", ",
-        '<a href="{}">{}</a>',
+        '<a href="{}">{}</a>{}',
         (
-            (reverse("admin:incidents_incident_change", args=[other.pk]), str(other))
+            (
+                reverse("admin:incidents_incident_change", args=[other.pk]),
+                str(other),
+                format_html(' (<a href="{}">merge into it…</a>)', merge_url(incident, other))
+                if other.pk in mergeable
+                else "",
+            )
             for other in duplicates
         ),
     )
@@ -160,10 +174,25 @@ def record_and_warn(model_admin, request: HttpRequest, form) -> None:
         request,
         format_html(
             "Possible duplicate: {} of the same type within a day and 10 km: {}. "
-            "If it is the same event, link the records as “same event as”; if not, say "
-            "“Not the same event” in the form's duplicate panel.",
+            "If it is the same event, {}; if not, say “Not the same event” in the form's "
+            "duplicate panel.",
             "an incident" if len(duplicates) == 1 else f"{len(duplicates)} incidents",
             links,
+            "merge this record into it (“merge into it…”)"
+            if mergeable
+            else same_event_advice(incident, duplicates, may_merge=may_merge),
         ),
         level=messages.WARNING,
     )
+
+
+def same_event_advice(incident: Incident, others: list[Incident], *, may_merge: bool) -> str:
+    """What to do when a candidate is the same event and no merge link was offered."""
+    if incident.status != Status.PUBLISHED:
+        return (
+            f"add this record's sources there instead ({incident.public_id} is "
+            f"{incident.status}; only a published record is merged)"
+        )
+    if not may_merge:
+        return "an editor can merge this record into it (“Same event as…”)"
+    return f"they cannot be merged yet: {merge_problems(incident, others[0])}"
