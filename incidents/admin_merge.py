@@ -22,12 +22,9 @@ from django.utils.http import urlencode
 
 from incidents.admin_workflow import change_url, editable
 from incidents.duplicates import likely_duplicates
-from incidents.merging import kept_problems, merge, merge_problems
-from incidents.models import DERIVED_FIELDS, Incident
+from incidents.merging import compared_fields, kept_problems, merge, merge_problems
+from incidents.models import Incident
 
-# Fields that say what happened, where and how sure: the ones worth comparing. The workflow's
-# own texts and the bookkeeping differ between any two records.
-NOT_COMPARED = {"id", *DERIVED_FIELDS, "review_note", "retraction_reason", "duplicate_of"}
 EMPTY = "—"
 
 
@@ -102,9 +99,7 @@ class Row:
 def comparison(duplicate: Incident, kept: Incident) -> list[Row]:
     """The two records field by field, as the admin shows each value."""
     rows = []
-    for field in Incident._meta.concrete_fields:
-        if field.name in NOT_COMPARED or not field.editable:
-            continue
+    for field in compared_fields():
         shown = [
             str(display_for_field(getattr(record, field.name), field, EMPTY))
             for record in (duplicate, kept)
