@@ -60,7 +60,10 @@ class MergeForm(forms.Form):
         # The record a link proposes (the save warning's): chosen among the candidates when
         # it is one, else written in the box.
         chosen = [c.pk for c in candidates if c.public_id == proposed.strip().upper()]
-        self.initial |= {"candidate": chosen[0]} if chosen else {"into": proposed}
+        if chosen:
+            self.initial["candidate"] = chosen[0]
+        else:
+            self.initial["into"] = proposed
 
     def clean_into(self) -> Incident | None:
         public_id = self.cleaned_data["into"].strip().upper()
