@@ -105,7 +105,8 @@ class DecisionForm(forms.Form):
 
 def decide_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
     """Record at once that this incident and `other` are different events, for whoever may
-    change the incident; the admin's log keeps the decision on the record's history too."""
+    change the incident. NotDuplicate keeps who and when; the admin's log (its recent
+    actions) names the decision too."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     incident = model_admin.get_object(request, unquote(object_id))
