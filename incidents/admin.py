@@ -257,7 +257,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
                 name="incidents_incident_merge",
             ),
             *review_urls(self),
-            admin_duplicates.candidates_url(self),
+            *admin_duplicates.urls(self),
         ]
         return extra + super().get_urls()
 

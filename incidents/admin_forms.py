@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import BLANK_CHOICE_DASH
+from django.urls import reverse
 
 from incidents.admin_duplicates import NotDuplicatesField
 from incidents.models import Citation, Incident, IncidentActor
@@ -122,7 +123,11 @@ class IncidentForm(AsksForJudgements):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["seen_version"].initial = self.instance.version
-            self.fields["not_duplicates"].widget.attrs["data-incident"] = self.instance.pk
+            attrs = self.fields["not_duplicates"].widget.attrs
+            attrs["data-incident"] = self.instance.pk
+            attrs["data-decide-url"] = reverse(
+                "admin:incidents_incident_not_duplicate", args=[self.instance.pk]
+            )
         sub_event_type = self.fields.get("sub_event_type")
         if sub_event_type is not None:
             # js/sub_event_types.js offers only the chosen event type's sub-types; the model's

@@ -17,15 +17,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from incidents.admin_workflow import change_url, editable
 from incidents.duplicates import likely_duplicates
-from incidents.merging import kept_problems, merge, merge_problems
-from incidents.models import DERIVED_FIELDS, Incident
+from incidents.merging import compared_fields, kept_problems, merge, merge_problems
+from incidents.models import Incident
 
-# Fields that say what happened, where and how sure: the ones worth comparing. The workflow's
-# own texts and the bookkeeping differ between any two records.
-NOT_COMPARED = {"id", *DERIVED_FIELDS, "review_note", "retraction_reason", "duplicate_of"}
 EMPTY = "—"
 
 
@@ -49,7 +48,7 @@ class MergeForm(forms.Form):
         help_text="Added to the retraction notice of this record.",
     )
 
-    def __init__(self, *args, duplicate: Incident, **kwargs) -> None:
+    def __init__(self, *args, duplicate: Incident, proposed: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.duplicate = duplicate
         candidates = [c for c in likely_duplicates(duplicate) if not kept_problems(c)]
@@ -58,6 +57,13 @@ class MergeForm(forms.Form):
         field.label_from_instance = lambda c: f"{c.public_id}: {c.title} ({c.date_start})"  # type: ignore[attr-defined]
         if not candidates:
             del self.fields["candidate"]
+        # The record a link proposes (the save warning's): chosen among the candidates when
+        # it is one, else written in the box.
+        chosen = [c.pk for c in candidates if c.public_id == proposed.strip().upper()]
+        if chosen:
+            self.initial["candidate"] = chosen[0]
+        else:
+            self.initial["into"] = proposed
 
     def clean_into(self) -> Incident | None:
         public_id = self.cleaned_data["into"].strip().upper()
@@ -96,9 +102,7 @@ class Row:
 def comparison(duplicate: Incident, kept: Incident) -> list[Row]:
     """The two records field by field, as the admin shows each value."""
     rows = []
-    for field in Incident._meta.concrete_fields:
-        if field.name in NOT_COMPARED or not field.editable:
-            continue
+    for field in compared_fields():
         shown = [
             str(display_for_field(getattr(record, field.name), field, EMPTY))
             for record in (duplicate, kept)
@@ -121,11 +125,20 @@ def with_details(incident: Incident) -> Incident:
     )
 
 
+def merge_url(duplicate: Incident, kept: Incident | None = None) -> str:
+    """The merge desk of `duplicate`, with `kept` proposed as the record that is kept."""
+    url = reverse("admin:incidents_incident_merge", args=[duplicate.pk])
+    return f"{url}?{urlencode({'into': kept.public_id})}" if kept else url
+
+
 def merge_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
     """Mark this incident as the same event as another: it is retracted and points there.
-    A first POST shows both records side by side; only the confirmed POST merges."""
+    A first POST shows both records side by side; only the confirmed POST merges. `into` in
+    the query string proposes the record that is kept."""
     duplicate = editable(model_admin, request, object_id)
-    form = MergeForm(request.POST or None, duplicate=duplicate)
+    form = MergeForm(
+        request.POST or None, duplicate=duplicate, proposed=request.GET.get("into", "")
+    )
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,

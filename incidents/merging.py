@@ -9,13 +9,14 @@ the kept record. Its citations move to the kept record, and the two are linked a
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 
-from incidents.models import Citation, Incident, IncidentRelation
+from incidents.models import DERIVED_FIELDS, Citation, Incident, IncidentRelation
 from incidents.taxonomy import RelationKind, Status
 from incidents.workflow import is_editor
 
@@ -48,6 +49,63 @@ def kept_problems(kept: Incident) -> str:
     if kept.status != Status.PUBLISHED:
         return f"{kept.public_id} is not public ({kept.status}); merge into a published record."
     return ""
+
+
+# Fields that say what happened, where and how sure: the ones worth comparing before a merge.
+# The workflow's own texts and the bookkeeping differ between any two records.
+NOT_COMPARED = {"id", *DERIVED_FIELDS, "review_note", "retraction_reason", "duplicate_of"}
+
+
+def compared_fields() -> list[Field]:
+    return [
+        field
+        for field in Incident._meta.concrete_fields
+        if field.editable and field.name not in NOT_COMPARED
+    ]
+
+
+@dataclass(frozen=True)
+class MergePreview:
+    """What merging `duplicate` into `kept` would do, written nowhere."""
+
+    duplicate: Incident
+    kept: Incident
+    retraction_reason: str
+    citations_moved: int
+    citations_already_cited: int
+    # Records merged into the duplicate earlier, which would point at the kept record.
+    repointed: list[str]
+    # The compared fields whose values differ: the kept record's stay, the duplicate's go.
+    conflicts: list[str]
+
+
+def preview(duplicate: Incident, kept: Incident, *, note: str = "") -> MergePreview:
+    """What `merge` would do; ValidationError when it would refuse."""
+    if problem := merge_problems(duplicate, kept):
+        raise ValidationError(problem)
+    already_cited = set(kept.citations.values_list("source_id", "quote"))
+    cited = list(duplicate.citations.values_list("source_id", "quote"))
+    shared = sum(1 for pair in cited if pair in already_cited)
+    return MergePreview(
+        duplicate=duplicate,
+        kept=kept,
+        retraction_reason=retraction_reason(kept, note),
+        citations_moved=len(cited) - shared,
+        citations_already_cited=shared,
+        repointed=sorted(
+            Incident.objects.filter(duplicate_of=duplicate).values_list("public_id", flat=True)
+        ),
+        conflicts=[
+            field.name
+            for field in compared_fields()
+            if field.value_from_object(duplicate) != field.value_from_object(kept)
+        ],
+    )
+
+
+def retraction_reason(kept: Incident, note: str = "") -> str:
+    """The public notice of a duplicate merged into `kept`."""
+    return f"Same event as {kept.public_id}. {note.strip()}".strip()
 
 
 @transaction.atomic
@@ -84,9 +142,8 @@ def merge(duplicate: Incident, kept: Incident, *, user, note: str = "") -> Incid
         _recorded(earlier, user, now)
         earlier.save()
 
-    reason = f"Same event as {kept.public_id}."
     duplicate.status = Status.RETRACTED
-    duplicate.retraction_reason = f"{reason} {note.strip()}".strip()
+    duplicate.retraction_reason = retraction_reason(kept, note)
     duplicate.duplicate_of = kept
     duplicate.updated_by = user
     _recorded(duplicate, user, now, f"Merged into {kept.public_id}")

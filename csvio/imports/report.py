@@ -147,11 +147,23 @@ class ImportReport:
             outcome = f"Nothing was written: {late}"
         else:
             outcome = "Nothing was written: fix the rows below, or skip bad rows."
-        return (
-            f"{self.layout_note()}{counted(self.rows, 'row')} read: "
+        counts = (
             f"{counted(self.created, 'new incident')}, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {self._left_out()}. {outcome}"
+            f"{self.unchanged} unchanged, {self._left_out()}"
         )
+        if self.failed:
+            # Nothing of it is in the database: say so first, and the counts as what the
+            # file would have done, never as if it had.
+            return (
+                f"{self.layout_note()}{outcome} Had it been written, its "
+                f"{counted(self.rows, 'row')} would have made {counts}."
+            )
+        return f"{self.layout_note()}{counted(self.rows, 'row')} read: {counts}. {outcome}"
+
+    @property
+    def failed(self) -> bool:
+        """A real import that wrote nothing."""
+        return not self.dry_run and not self.written
 
     def layout_note(self) -> str:
         if not self.preset:

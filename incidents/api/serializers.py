@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
@@ -12,7 +12,6 @@ from simple_history.utils import bulk_create_with_history
 from accounts.roles import role_of
 from core.api import (
     BriefRelatedField,
-    KeyRelatedField,
     LinesField,
     ModelValidationMixin,
     SelfLinkField,
@@ -434,19 +433,3 @@ class ExportOptions(serializers.Serializer):
         options = cls(data=params)
         options.is_valid(raise_exception=True)
         return PRESETS[options.validated_data["preset"]], options.validated_data["include_all"]
-
-
-class MergeSerializer(JSONTypesMixin, serializers.Serializer):
-    into = KeyRelatedField(
-        slug_field="public_id",
-        queryset=Incident.objects.all(),
-        help_text="The public id of the record that is kept.",
-    )
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if "incidents" in self.context:
-            into = cast(KeyRelatedField, self.fields["into"])
-            # The stubs' Manager in the attribute's type makes mypy treat it as a descriptor.
-            into.queryset = self.context["incidents"]  # type: ignore[arg-type]

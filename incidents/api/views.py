@@ -35,12 +35,12 @@ from incidents.api import public_records
 from incidents.api.aggregates import FACET_PARAMETER, INTERVAL_PARAMETER, IncidentAggregates
 from incidents.api.clusters import ZOOM_PARAMETER, IncidentClusters
 from incidents.api.history_serializers import HistoryEntrySerializer, StaffHistoryEntrySerializer
+from incidents.api.merge import MERGE_RESULT, MergeSerializer, preview_data
 from incidents.api.serializers import (
     ActorBriefSerializer,
     ActorSerializer,
     ExportOptions,
     IncidentSerializer,
-    MergeSerializer,
     SourceBriefSerializer,
     SourceSerializer,
 )
@@ -51,7 +51,7 @@ from incidents.filters import (
     filters_named_in,
     statuses_named_in,
 )
-from incidents.merging import merge
+from incidents.merging import merge, preview
 from incidents.models import Actor, Incident, Source
 from incidents.taxonomy import PUBLIC_STATUSES, Status
 from incidents.version_changes import STAFF_ONLY_FIELDS, with_changes
@@ -368,10 +368,12 @@ class IncidentViewSet(
         entries = entry_serializer(with_changes(page, older, hidden=hidden), many=True)
         return self.get_paginated_response(entries.data)
 
-    @extend_schema(request=MergeSerializer, responses=IncidentSerializer, parameters=[ETAG])
+    @extend_schema(request=MergeSerializer, responses=MERGE_RESULT, parameters=[ETAG])
     @action(detail=True, methods=["post"], filter_backends=[])
     def merge(self, request: Request, public_id: str | None = None):
-        """Editors: retract this incident as the same event as `into`, moving its citations."""
+        """Editors: retract this incident as the same event as `into`, moving its citations.
+        With `"confirm": false`, what the merge would change (the differing fields included),
+        and nothing written; with `"confirm": true`, the merge."""
         duplicate = self.get_object()
         if not is_editor(request.user):
             raise PermissionDenied("Only editors can merge incidents.")
@@ -379,12 +381,10 @@ class IncidentViewSet(
             data=request.data, context={"incidents": self.get_queryset().filter(duplicate_of=None)}
         )
         form.is_valid(raise_exception=True)
-        kept = merge(
-            duplicate,
-            form.validated_data["into"],
-            user=request.user,
-            note=form.validated_data["note"],
-        )
+        into, note = form.validated_data["into"], form.validated_data["note"]
+        if not form.validated_data["confirm"]:
+            return Response(preview_data(preview(duplicate, into, note=note), request))
+        kept = merge(duplicate, into, user=request.user, note=note)
         kept = self.get_queryset().get(pk=kept.pk)
         return versioned(Response(self.get_serializer(kept).data), kept)
 

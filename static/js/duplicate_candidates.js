@@ -1,7 +1,9 @@
 // On the incident form, show the records that may be the same event as soon as date, place
 // and event type are filled: the admin's candidates endpoint answers with incidents.duplicates'
-// rules. "Not the same event" hides a candidate and adds its id to the hidden not_duplicates
-// field, which the save records. Without this script the save still warns.
+// rules. "Not the same event" hides a candidate: on a saved record it is recorded at once (a
+// POST that leaves the form and its unsaved edits alone); a new record has no id to pair yet,
+// so the id goes into the hidden not_duplicates field, which the save records. Without this
+// script the save still warns.
 document.addEventListener("DOMContentLoaded", () => {
   const dismissed = document.getElementById("id_not_duplicates");
   const inputs = {
@@ -23,6 +25,8 @@ document.addEventListener("DOMContentLoaded", () => {
 
   let asked = "";
   let candidates = [];
+  const decideUrl = dismissed.dataset.decideUrl;
+  const csrf = dismissed.form && dismissed.form.querySelector("[name=csrfmiddlewaretoken]");
 
   function dismissedIds() {
     return dismissed.value.split(",").filter((id) => id.trim() !== "");
@@ -57,13 +61,33 @@ document.addEventListener("DOMContentLoaded", () => {
     open.rel = "noopener";
     const different = element("button", "Not the same event", "button");
     different.type = "button";
-    different.addEventListener("click", () => {
-      dismissed.value = [...dismissedIds(), String(candidate.id)].join(",");
-      show();
-    });
+    different.addEventListener("click", () => decide(candidate, different));
     choices.append(open, different);
     item.append(choices);
     return item;
+  }
+
+  function putAway(candidate) {
+    dismissed.value = [...dismissedIds(), String(candidate.id)].join(",");
+    show();
+  }
+
+  async function decide(candidate, button) {
+    if (!decideUrl || !csrf) {
+      putAway(candidate);
+      return;
+    }
+    button.disabled = true;
+    const body = new URLSearchParams({ other: String(candidate.id) });
+    // Refused or unreachable, the decision stays in the hidden field and the save records it;
+    // recorded, the save finds the pair known and leaves it.
+    await fetch(decideUrl, {
+      method: "POST",
+      body,
+      headers: { Accept: "application/json", "X-CSRFToken": csrf.value },
+      credentials: "same-origin",
+    }).catch(() => null);
+    putAway(candidate);
   }
 
   function show() {
@@ -76,7 +100,8 @@ document.addEventListener("DOMContentLoaded", () => {
       element("h2", shown.length === 1 ? "Possible duplicate" : `${shown.length} possible duplicates`),
       element("p", "Recorded already? Same event type, within a day and 10 km of this one. "
         + "If one is this event, add your source to it instead of saving a new record; "
-        + "“Not the same event” is recorded when you save.", "help"),
+        + (decideUrl ? "“Not the same event” is recorded at once."
+          : "“Not the same event” is recorded when you save."), "help"),
     );
     const list = element("ul");
     list.append(...shown.map(candidateItem));

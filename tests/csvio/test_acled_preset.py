@@ -376,9 +376,9 @@ def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_written(db):
     )
     assert [problem.row for problem in report.problems] == [3, 4]  # in the file's order
     assert report.summary() == (
-        "Read in the ACLED layout (as chosen). 3 rows read: 1 new incident, 0 updated, "
-        "0 unchanged, 2 rows with problems (2 problems). Nothing was written: fix the rows "
-        "below, or skip bad rows."
+        "Read in the ACLED layout (as chosen). Nothing was written: fix the rows below, or "
+        "skip bad rows. Had it been written, its 3 rows would have made 1 new incident, "
+        "0 updated, 0 unchanged, 2 rows with problems (2 problems)."
     )
     assert not Incident.objects.exists()
     assert not Actor.objects.exists()

@@ -213,7 +213,9 @@ def test_dataset_layouts_leave_out_retracted_and_merged_records_and_say_so(seede
     client = APIClient()
     client.force_authenticate(editor)
     merged = client.post(
-        f"/api/v1/incidents/{seeded['5'].public_id}/merge/", {"into": seeded["4"].public_id}
+        f"/api/v1/incidents/{seeded['5'].public_id}/merge/",
+        {"into": seeded["4"].public_id, "confirm": True},
+        format="json",
     )
     assert merged.status_code == 200
     withdrawn = {seeded["1"].public_id, seeded["5"].public_id}

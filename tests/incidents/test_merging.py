@@ -88,8 +88,8 @@ def test_merging_through_the_api_is_for_editors(pair):
     editor.force_authenticate(UserFactory(role="editor"))
     url = f"/api/v1/incidents/{duplicate.public_id}/merge/"
 
-    refused = analyst.post(url, {"into": kept.public_id}, format="json")
-    merged = editor.post(url, {"into": kept.public_id}, format="json")
+    refused = analyst.post(url, {"into": kept.public_id, "confirm": True}, format="json")
+    merged = editor.post(url, {"into": kept.public_id, "confirm": True}, format="json")
 
     assert refused.status_code == 403
     assert merged.status_code == 200
