@@ -13,7 +13,7 @@ from incidents import about
 from incidents.entity_pages import actor_page, place_page, source_page, tag_page
 from incidents.explorer import incident_explorer
 from incidents.feeds import IncidentFeed, RetractedFeed
-from incidents.sitemaps import SITEMAPS
+from incidents.sitemaps import SITEMAPS, sitemap_index
 from incidents.views import (
     home,
     incident_bibtex,
@@ -66,7 +66,7 @@ urlpatterns = [
     path("about/codebook/", about.codebook_page, name="codebook"),
     path("about/methodology/", about.methodology, name="methodology"),
     path("robots.txt", about.robots_txt, name="robots-txt"),
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
     path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,

@@ -145,8 +145,9 @@ def form_rows(filterset: IncidentFilterSet, params: QueryDict) -> dict[str, Any]
         if name in IncidentFilterSet.base_filters and name not in FORM_FIELDS
         for value in values
     ]
-    filtered = any(params.get(name) for name in FORM_FIELDS if name != "q")
-    return {"fields": rows, "hidden": hidden, "filtered": filtered}
+    # Named in the form's "Filters" summary, which a phone shows closed.
+    filters_set = sum(1 for name in FORM_FIELDS if name != "q" and params.get(name))
+    return {"fields": rows, "hidden": hidden, "filters_set": filters_set}
 
 
 def with_params(params: QueryDict, **changes: list[str] | None) -> str:

@@ -71,11 +71,13 @@ class IncidentFeed(Feed):
         return settings.TESSERA_NAME
 
     def items(self, selection: FeedSelection) -> IncidentQuerySet:
+        # The entries found from the history, newest first; then for those alone, the time
+        # each entered the status.
         return (
-            selection.incidents.filter(status=self.status)
+            selection.incidents.latest_to_enter(self.status, ENTRIES)
             .with_list_columns()
             .with_time_entered(self.status, "entered_at")
-            .order_by("-entered_at", "-pk")[:ENTRIES]
+            .order_by("-entered_at", "-pk")
         )
 
     def item_title(self, incident: Incident) -> str:
@@ -92,8 +94,7 @@ class IncidentFeed(Feed):
         return citation_formats.permalink(incident)
 
     def item_pubdate(self, incident: Incident) -> dt.datetime:
-        # A record whose history lost its first entry in the status: its creation.
-        return incident.entered_at or incident.created_at  # type: ignore[attr-defined]
+        return incident.entered_at  # type: ignore[attr-defined]
 
     def item_updateddate(self, incident: Incident) -> dt.datetime:
         return incident.updated_at

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from incidents.taxonomy import PUBLIC_STATUSES, Status
 from incidents.workflow import sees_every_status
@@ -30,6 +30,25 @@ class IncidentQuerySet(models.QuerySet):
         versions = self.model.history.model.objects  # type: ignore[attr-defined]
         first = versions.filter(id=OuterRef("pk"), status=status).order_by("history_date")
         return self.annotate(**{name: Subquery(first.values("history_date")[:1])})
+
+    def latest_to_enter(self, status: str, count: int) -> IncidentQuerySet:
+        """The `count` records of this queryset in `status` that entered it last (their
+        first version in it), in no order: a feed's entries. Read from the versions, newest
+        first, so that the cost follows `count` rather than the number of records."""
+        versions = self.model.history.model.objects  # type: ignore[attr-defined]
+        earlier_in_status = versions.filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")),
+            id=OuterRef("id"),
+            status=status,
+        )
+        firsts = (
+            versions.filter(status=status, id__in=self.filter(status=status).values("pk"))
+            .exclude(Exists(earlier_in_status))
+            .order_by("-history_date", "-history_id")
+            .values("id")[:count]
+        )
+        return self.model.objects.filter(pk__in=firsts)  # type: ignore[attr-defined]
 
     def overlapping(self, start: date, end: date, *, slack_days: int = 0) -> IncidentQuerySet:
         """Incidents whose date range meets [start - slack, end + slack]."""

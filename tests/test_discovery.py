@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from incidents.models import Incident
 from incidents.sitemaps import IncidentSitemap
 from tests.factories import IncidentFactory
 
@@ -93,38 +94,90 @@ def test_the_public_pages_are_in_the_sitemap(client, db):
     ]
 
 
-def test_many_records_are_listed_in_pages(client, db, monkeypatch):
+def page_url(page: int) -> str:
+    """Where the index lists the records' sitemap page `page` (the first without `p`)."""
+    return "http://testserver/sitemap-incidents.xml" + (f"?p={page}" if page > 1 else "")
+
+
+def test_many_records_are_listed_in_pages_by_id_range(client, db, monkeypatch):
     monkeypatch.setattr(IncidentSitemap, "limit", 2)
     incidents = IncidentFactory.create_batch(5)
+    IncidentFactory(status="draft")
+    first = (incidents[0].pk - 1) // 2 + 1  # the page of the first record's id
+    numbers = sorted({(incident.pk - 1) // 2 + 1 for incident in incidents})
 
     index = locations(client.get("/sitemap.xml"))
-    pages = [locations(client.get(f"/sitemap-incidents.xml?p={page}")) for page in (1, 2, 3)]
+    pages = [locations(client.get(f"/sitemap-incidents.xml?p={page}")) for page in numbers]
 
-    assert [url for url in index if "incidents" in url] == [
-        "http://testserver/sitemap-incidents.xml",
-        "http://testserver/sitemap-incidents.xml?p=2",
-        "http://testserver/sitemap-incidents.xml?p=3",
-    ]
-    assert [len(page) for page in pages] == [2, 2, 1]
+    assert [url for url in index if "incidents" in url] == [page_url(page) for page in numbers]
+    assert numbers[0] == first and all(len(page) <= 2 for page in pages)
     assert [url for page in pages for url in page] == [
         f"http://testserver/incidents/{incident.public_id}/" for incident in incidents
     ]
+    # A page past the records, and a page that is not a number, are not found.
+    assert client.get(f"/sitemap-incidents.xml?p={numbers[-1] + 1}").status_code == 404
+    assert client.get("/sitemap-incidents.xml?p=two").status_code == 404
+
+
+def test_each_page_of_the_index_carries_its_own_last_change(client, db, monkeypatch):
+    monkeypatch.setattr(IncidentSitemap, "limit", 1)
+    older, newer = IncidentFactory.create_batch(2)
+    older.updated_at = older.updated_at.replace(year=2020)
+    Incident.objects.filter(pk=older.pk).update(updated_at=older.updated_at)
+
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    lastmods = {
+        entry.findtext(f"{SITEMAP}loc"): entry.findtext(f"{SITEMAP}lastmod")
+        for entry in root.iter(f"{SITEMAP}sitemap")
+    }
+
+    assert lastmods[page_url(older.pk)].startswith("2020-")
+    assert lastmods[page_url(newer.pk)].startswith(f"{newer.updated_at:%Y-%m-%d}")
+
+
+def test_a_deep_page_of_the_sitemap_is_read_as_the_first_is(
+    client, db, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(IncidentSitemap, "limit", 2)
+    incidents = IncidentFactory.create_batch(6)
+    last_page = (incidents[-1].pk - 1) // 2 + 1
+    # The request's transaction (a savepoint and its release), and the page's records, by
+    # a range of ids: no OFFSET that would read every record before them.
+    with django_assert_num_queries(2 + 1) as queries:
+        assert len(locations(client.get(f"/sitemap-incidents.xml?p={last_page}"))) >= 1
+    assert "OFFSET" not in queries.captured_queries[-2]["sql"].upper()
 
 
 def test_the_sitemap_index_takes_the_same_queries_however_many_records(
     client, db, django_assert_num_queries
 ):
     IncidentFactory.create_batch(3)
-    # The request's transaction (a savepoint and its release), the records' count and their
-    # latest change, never the records one by one.
-    with django_assert_num_queries(2 + 2):
+    # The request's transaction (a savepoint and its release), and the records' pages with
+    # the latest change of each, never the records one by one.
+    with django_assert_num_queries(2 + 1):
         client.get("/sitemap.xml")
+
+
+def test_the_sitemap_index_is_on_the_host_the_request_came_through(client, db, settings):
+    settings.ALLOWED_HOSTS = ["mirror.example.org"]
+    IncidentFactory()
+
+    index = locations(client.get("/sitemap.xml", HTTP_HOST="mirror.example.org"))
+
+    assert index == [
+        "http://mirror.example.org/sitemap-pages.xml",
+        "http://mirror.example.org/sitemap-incidents.xml",
+    ]
 
 
 def test_the_sitemap_is_built_on_the_configured_base_url(client, db, settings):
     settings.TESSERA_BASE_URL = "https://tessera.example.org/data"
     incident = IncidentFactory()
 
+    assert locations(client.get("/sitemap.xml")) == [
+        "https://tessera.example.org/data/sitemap-pages.xml",
+        "https://tessera.example.org/data/sitemap-incidents.xml",
+    ]
     assert locations(client.get("/sitemap-incidents.xml")) == [
         f"https://tessera.example.org/data/incidents/{incident.public_id}/"
     ]

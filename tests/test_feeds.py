@@ -134,3 +134,20 @@ def test_a_feed_takes_the_same_queries_however_many_entries(client, db, django_a
     # with its place and the time it was published, in one query.
     with django_assert_num_queries(2 + 1):
         assert len(entries(client.get(FEED))) == 5
+
+
+def test_a_feed_holds_the_latest_entries_of_its_own_selection(client, db, monkeypatch):
+    monkeypatch.setattr("incidents.feeds.ENTRIES", 2)
+    syria = LocationFactory(country="SYR")
+    IncidentFactory(title="The oldest in Iraq")
+    IncidentFactory(title="Then in Iraq")
+    IncidentFactory.create_batch(3, title="Later in Syria", location=syria)
+    republished = IncidentFactory(
+        title="Retracted, then published again", status="retracted", location=syria
+    )
+    republished.status = "published"
+    republished.save()
+
+    assert titles(client.get(FEED)) == ["Retracted, then published again", "Later in Syria"]
+    # The latest of Iraq's, however many newer records other countries have.
+    assert titles(client.get(FEED, {"country": "IRQ"})) == ["Then in Iraq", "The oldest in Iraq"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -98,4 +98,61 @@ def test_without_javascript_the_map_stays_hidden_and_the_list_answers(demo, brow
     assert page.locator(".map-tools").is_hidden()
     assert page.get_by_text("The map needs JavaScript").is_visible()
     assert page.locator("ol.incident-list li").count() == 3
+    context.close()
+
+
+def marker_boxes(page) -> list[dict]:
+    """Where the map's clusters and single incidents are on the screen, west to east."""
+    markers = page.locator(".incident-cluster, path.incident-point").all()
+    return sorted((marker.bounding_box() for marker in markers), key=lambda box: box["x"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_visitor_draws_a_box_over_iraq_and_removes_it(demo, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{demo}/incidents/")
+    page.locator("path.incident-point").wait_for()
+    assert page.locator(".map-status").inner_text() == "5 on the map"
+
+    draw = page.get_by_role("button", name="Draw a box")
+    draw.click()
+    assert draw.get_attribute("aria-pressed") == "true"
+    page.keyboard.press("Escape")  # changed its mind: the map pans again
+    assert draw.get_attribute("aria-pressed") == "false"
+    draw.focus()
+    page.keyboard.press("Enter")
+    assert draw.get_attribute("aria-pressed") == "true"
+
+    # The Syrian incidents lie west of the Iraqi ones: the box holds every marker but the first.
+    syria, *iraq = marker_boxes(page)
+    west = min(box["x"] for box in iraq) - 15
+    north = min(box["y"] for box in iraq) - 15
+    east = max(box["x"] + box["width"] for box in iraq) + 15
+    south = max(box["y"] + box["height"] for box in iraq) + 15
+    assert west > syria["x"] + syria["width"]
+    page.mouse.move(west, north)
+    page.mouse.down()
+    page.mouse.move((west + east) / 2, (north + south) / 2)
+    page.mouse.move(east, south)
+    page.mouse.up()
+
+    page.wait_for_url("**bbox=*")
+    bbox = parse_qs(urlsplit(page.url).query)["bbox"][0]
+    min_lon, min_lat, max_lon, max_lat = map(float, bbox.split(","))
+    assert 40.55 < min_lon < 42.44 and 44.24 < max_lon < 49
+    assert min_lat < 33.26 and max_lat > 33.79
+    assert page.locator("h2#results-heading").inner_text() == "3 incidents"
+    ids = page.locator("ol.incident-list li code").all_inner_texts()
+    assert ids and all(text.startswith("IRQ-") for text in ids)
+    assert page.locator("path.page-area").count() == 1
+    assert page.get_by_text("outlined on the map").is_visible()
+
+    page.get_by_role("link", name="Remove the area").click()
+    assert "bbox" not in page.url
+    assert page.locator("h2#results-heading").inner_text() == "5 incidents"
+    assert page.locator("path.page-area").count() == 0
+    assert errors == []
     context.close()

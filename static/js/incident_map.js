@@ -1,7 +1,8 @@
 // The explorer's map (templates/pages/includes/map.html): the selection's incidents counted per
 // grid cell by /api/v1/incidents/clusters/ for the visible box and zoom, fetched again on every
 // move. A cluster zooms to its incidents; a single incident opens a popup with its link; a box
-// drawn with shift and drag, or the button, narrows the page to that area (bbox).
+// drawn after "Draw a box" (or with shift and drag), or "List the incidents in this view",
+// narrows the page to that area (bbox), which the map then outlines.
 "use strict";
 
 (function () {
@@ -55,14 +56,11 @@
   const wrap = (lon) => ((((lon + 180) % 360) + 360) % 360) - 180;
   const clamp = (value, low, high) => Math.min(high, Math.max(low, value));
 
-  // The visible box as the API's bbox: longitudes within -180..180 (west > east across the
-  // antimeridian), within the page's own bbox when it has one.
-  function visibleBox() {
-    const bounds = map.getBounds();
+  // Map bounds as the API's bbox: longitudes within -180..180 (west > east across the
+  // antimeridian), latitudes within -90..90.
+  function boxOf(bounds) {
     let west = bounds.getWest();
     let east = bounds.getEast();
-    const south = clamp(bounds.getSouth(), -90, 90);
-    const north = clamp(bounds.getNorth(), -90, 90);
     if (east - west >= 360) {
       west = -180;
       east = 180;
@@ -70,6 +68,12 @@
       west = wrap(west);
       east = wrap(east);
     }
+    return [west, clamp(bounds.getSouth(), -90, 90), east, clamp(bounds.getNorth(), -90, 90)];
+  }
+
+  // The visible box, within the page's own bbox when it has one.
+  function visibleBox() {
+    const [west, south, east, north] = boxOf(map.getBounds());
     if (!pageBox) return [west, south, east, north];
     if (west > east || pageBox[0] > pageBox[2]) return pageBox; // across the antimeridian
     const box = [
@@ -195,16 +199,96 @@
 
   map.on("moveend", load);
   load();
+  if (pageBox) outlinePageBox();
+
+  // The page's bbox outlined on the map, on the world copy nearest the centre; the page says
+  // so beside its "Remove the area" link.
+  function outlinePageBox() {
+    const [west, south, east, north] = pageBox;
+    const shift = nearCentre(west) - west;
+    const eastward = east < west ? east + 360 : east; // across the antimeridian
+    L.rectangle([[south, west + shift], [north, eastward + shift]], {
+      className: "page-area",
+      interactive: false,
+      fill: false,
+    }).addTo(map);
+    const drawn = element.parentElement.querySelector(".map-area-drawn");
+    if (drawn) drawn.hidden = false;
+  }
+
+  const listArea = (bounds) => window.location.assign(pageWithBox(boxOf(bounds)));
 
   // Shift and drag draws a box (Leaflet's box zoom); the page then lists that area.
-  map.on("boxzoomend", (event) => {
-    const box = event.boxZoomBounds;
-    window.location.assign(
-      pageWithBox([wrap(box.getWest()), box.getSouth(), wrap(box.getEast()), box.getNorth()])
-    );
-  });
+  map.on("boxzoomend", (event) => listArea(event.boxZoomBounds));
   tools.querySelector(".map-select-area").addEventListener("click", () => {
     const box = visibleBox();
     if (box) window.location.assign(pageWithBox(box));
   });
+
+  // "Draw a box" turns a drag across the map (mouse, pen or finger) from panning into drawing
+  // a box. Pointer events, caught before Leaflet's own handlers see them, serve all three.
+  const drawButton = tools.querySelector(".map-draw-area");
+  const drawingHint = tools.querySelector(".map-drawing-hint");
+  const smallestBox = 5; // pixels each way: less is a click, not a box
+  let stroke = null; // while the pointer is down: where it started and the box so far
+
+  const isDrawing = () => drawButton.getAttribute("aria-pressed") === "true";
+
+  function setDrawing(on) {
+    drawButton.setAttribute("aria-pressed", String(on));
+    drawingHint.hidden = !on;
+    element.classList.toggle("drawing", on);
+    if (on) map.dragging.disable();
+    else map.dragging.enable();
+    if (!on && stroke) {
+      stroke.rectangle.remove();
+      stroke = null;
+    }
+  }
+
+  drawButton.addEventListener("click", () => setDrawing(!isDrawing()));
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && isDrawing()) setDrawing(false);
+  });
+
+  const capture = { capture: true };
+  element.addEventListener(
+    "pointerdown",
+    (event) => {
+      if (!isDrawing() || event.button !== 0 || event.target.closest(".leaflet-control")) return;
+      event.preventDefault();
+      event.stopPropagation();
+      element.setPointerCapture(event.pointerId);
+      const start = map.mouseEventToLatLng(event);
+      stroke = {
+        start: start,
+        x: event.clientX,
+        y: event.clientY,
+        rectangle: L.rectangle([start, start], { className: "drawn-area", interactive: false })
+          .addTo(map),
+      };
+    },
+    capture
+  );
+  element.addEventListener(
+    "pointermove",
+    (event) => {
+      if (stroke) stroke.rectangle.setBounds([stroke.start, map.mouseEventToLatLng(event)]);
+    },
+    capture
+  );
+  element.addEventListener(
+    "pointerup",
+    (event) => {
+      if (!stroke) return;
+      const bounds = L.latLngBounds(stroke.start, map.mouseEventToLatLng(event));
+      const big =
+        Math.abs(event.clientX - stroke.x) >= smallestBox &&
+        Math.abs(event.clientY - stroke.y) >= smallestBox;
+      setDrawing(false);
+      if (big) listArea(bounds);
+    },
+    capture
+  );
+  element.addEventListener("pointercancel", () => setDrawing(false), capture);
 })();
