@@ -116,12 +116,12 @@ class counting_incidents:
         from incidents import counting
 
         self.counts_of = counting.counts_of
-        counting.counts_of = lambda filterset: None  # type: ignore[assignment]
+        counting.counts_of = lambda filterset: None
 
     def __exit__(self, *exc_info: object) -> None:
         from incidents import counting
 
-        counting.counts_of = self.counts_of  # type: ignore[assignment]
+        counting.counts_of = self.counts_of
 
 
 if __name__ == "__main__":
