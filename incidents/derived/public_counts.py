@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Count, Exists, Min, OuterRef, QuerySet
 
 from incidents.derived.batching import batches
@@ -37,16 +37,27 @@ PER_GROUP = {
 }
 # Days recounted per statement.
 DAY_BATCH = 500
+# The first key of the advisory locks held on days being recounted (PostgreSQL).
+LOCK_SPACE = 0x7E55
 # Past this many stale incidents, recomputing every group is cheaper than day by day.
 REBUILD_AT = 20_000
 
 
 def refresh_public_counts(incident_ids: Iterable[int] | None = None) -> None:
     """Recompute the groups of every day the given incidents are counted under, before and
-    after their change (every group when None)."""
-    if incident_ids is None:
-        _rebuild()
-        return
+    after their change (every group when None). In a transaction, so that the locks on the
+    days last until the groups are written (no savepoint: it would cost two statements a
+    write)."""
+    with transaction.atomic(savepoint=False):
+        if incident_ids is None:
+            _rebuild()
+        else:
+            _recount(_days_of(incident_ids))
+
+
+def _days_of(incident_ids: Iterable[int]) -> list[dt.date]:
+    """The days the incidents were and are counted under; their CountedIncident rows set to
+    what they are now."""
     days: set[dt.date] = set()
     counted = CountedIncident.objects
     for batch in batches(incident_ids):
@@ -57,7 +68,11 @@ def refresh_public_counts(incident_ids: Iterable[int] | None = None) -> None:
         rows = [CountedIncident(*row) for row in now]
         counted.bulk_create(rows)
         days.update(row.date_start for row in rows)
-    ordered = sorted(days)
+    return sorted(days)
+
+
+def _recount(ordered: list[dt.date]) -> None:
+    _lock(ordered)
     for start in range(0, len(ordered), DAY_BATCH):
         day_batch = ordered[start : start + DAY_BATCH]
         PublicCount.objects.filter(date_start__in=day_batch).delete()
@@ -91,6 +106,20 @@ def _rebuild() -> None:
     _insert(CountedIncident, ("incident_id", "version", "date_start"), public.values(*_COUNTED))
     PublicCount.objects.all().delete()
     _insert_groups(public)
+
+
+def _lock(days: list[dt.date]) -> None:
+    """Hold each day until the transaction ends, in order (no deadlock between two recounts):
+    two transactions recounting one day at once would each delete the groups they see, then
+    both insert theirs. SQLite writes one transaction at a time."""
+    connection = connections[PublicCount.objects.db]
+    if connection.vendor != "postgresql" or not days:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, day) FROM unnest(%s::integer[]) AS day",
+            [LOCK_SPACE, [day.toordinal() for day in days]],
+        )
 
 
 def _insert_groups(incidents: QuerySet) -> None:

@@ -7,10 +7,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import threading
+import time
 from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 from rest_framework.test import APIClient
 
 from csvio.export import export_chunks
@@ -196,3 +199,37 @@ def test_the_generator_counts_what_it_writes(db):
     call_command("generate_incidents", "--count", "40", "--seed", "5", stdout=io.StringIO())
     assert_counts_right()
     assert sum(count for *_, count, _, _ in stored()) == Incident.objects.public().count() > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_recounting_one_day_at_once_leave_one_set_of_groups():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time")
+    place = LocationFactory()
+    first, second = IncidentFactory.create_batch(2, location=place)
+    first_saved = threading.Event()
+
+    def edit(incident, title: str, *, wait: bool) -> None:
+        try:
+            if wait:
+                first_saved.wait(timeout=10)
+            with transaction.atomic():
+                incident.title = title
+                incident.save()
+                if not wait:
+                    first_saved.set()
+                    time.sleep(0.5)  # the other writer recounts the same day meanwhile
+        finally:
+            connection.close()
+
+    writers = [
+        threading.Thread(target=edit, args=(first, "A first title"), kwargs={"wait": False}),
+        threading.Thread(target=edit, args=(second, "B second title"), kwargs={"wait": True}),
+    ]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(timeout=20)
+
+    assert PublicCount.objects.count() == 1
+    assert_counts_right()
