@@ -21,10 +21,11 @@ class IncidentsConfig(AppConfig):
 
 
 def fill_public_records(sender, using: str = "default", **kwargs) -> None:
-    """Write the public records that are missing or stale, once the tables are migrated: an
-    existing database gets its read model from `migrate`, with no step of its own."""
+    """Write the public records and counts that are missing or stale, once the tables are
+    migrated: an existing database gets its read model from `migrate`, with no step of its own."""
     from incidents import derived
-    from incidents.models import PublicRecord
+    from incidents.models import PublicCount, PublicRecord
 
-    if PublicRecord._meta.db_table in connections[using].introspection.table_names():
+    tables = connections[using].introspection.table_names()
+    if {PublicRecord._meta.db_table, PublicCount._meta.db_table} <= set(tables):
         derived.refresh_stale_public_records()

@@ -4,7 +4,9 @@ of a million incidents draws a few hundred points.
 One module counts them for `/api/v1/incidents/clusters/` and places the explorer page's map,
 so both say the same. The grid's cells are squares of longitude and latitude sized by the
 map's zoom (a quarter of a web-map tile's width); one GROUP BY on the cell's column and row
-counts the incidents of every cell, and carries the fields a cell of one incident shows.
+counts the incidents of every cell, and carries the fields a cell of one incident shows. It
+reads the stored counts when they can answer the selection (incidents.counting): their groups
+are places, so a cell of any zoom sums whole groups.
 An incident whose place has no coordinates falls in no cell: it is counted apart
 (`unplotted`), never left out silently.
 """
@@ -14,10 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Avg, Count, F, Max, Min, QuerySet
-from django.db.models.functions import Floor
+from django.db.models import Avg, F, FloatField, Max, Min, QuerySet, Sum
+from django.db.models.functions import Cast, Floor
 
 from geo.areas import Box
+from incidents.counting import Counted, as_counted, tally
+from incidents.models import PublicCount
 
 MAX_ZOOM = 18
 # A web-map tile is 256 px wide; four cells a tile make a cell about 64 px, a marker's room.
@@ -101,27 +105,28 @@ class ClusterMap:
         return sum(cluster.count for cluster in self.clusters)
 
 
-def clustered(incidents: QuerySet, grid: Grid) -> ClusterMap:
-    """The incidents counted per cell of `grid`: one query. The fields of one incident (its
-    public id, title, dates) are the least and greatest of the cell's, which for a cell of one
-    incident are its own."""
+def clustered(selection: Counted | QuerySet, grid: Grid) -> ClusterMap:
+    """The incidents of a selection (or a queryset of incidents) counted per cell of `grid`:
+    one query. The fields of one incident (its public id, title, dates) are the least and
+    greatest of the cell's, which for a cell of one incident are its own."""
+    incidents = as_counted(selection).rows().order_by()
+    grouped = incidents.model is PublicCount
     rows = (
-        incidents.order_by()
-        .annotate(
+        incidents.annotate(
             cell_x=Floor(F(LONGITUDE) / grid.size),
             cell_y=Floor(F(LATITUDE) / grid.size),
         )
         .values("cell_x", "cell_y")
         .annotate(
-            count=Count("pk"),
-            mean_lon=Avg(LONGITUDE),
-            mean_lat=Avg(LATITUDE),
+            incidents=tally(incidents),
+            mean_lon=_mean(LONGITUDE, grouped),
+            mean_lat=_mean(LATITUDE, grouped),
             west=Min(LONGITUDE),
             south=Min(LATITUDE),
             east=Max(LONGITUDE),
             north=Max(LATITUDE),
-            first_public_id=Min("public_id"),
-            first_title=Min("title"),
+            first_public_id=Min("first_public_id" if grouped else "public_id"),
+            first_title=Min("first_title" if grouped else "title"),
             first_day=Min("date_start"),
             last_day=Max("date_end"),
         )
@@ -130,12 +135,12 @@ def clustered(incidents: QuerySet, grid: Grid) -> ClusterMap:
     clusters, unplotted = [], 0
     for row in rows:
         if row["cell_x"] is None or row["cell_y"] is None:
-            unplotted += row["count"]
+            unplotted += row["incidents"]
             continue
         clusters.append(
             Cluster(
                 cell=grid.cell_box(int(row["cell_x"]), int(row["cell_y"])),
-                count=row["count"],
+                count=row["incidents"],
                 longitude=row["mean_lon"],
                 latitude=row["mean_lat"],
                 extent=Box(row["west"], row["south"], row["east"], row["north"]),
@@ -148,11 +153,24 @@ def clustered(incidents: QuerySet, grid: Grid) -> ClusterMap:
     return ClusterMap(clusters, unplotted)
 
 
-def extent(incidents: QuerySet) -> Box | None:
-    """The smallest box holding the places of `incidents` (None when none has coordinates):
+def _mean(column: str, grouped: bool):
+    """The mean of a place's coordinate over the incidents of a cell: over groups, each place
+    weighed by its incidents."""
+    if not grouped:
+        return Avg(column)
+    return Cast(Sum(F(column) * F("count")), FloatField()) / Cast(Sum("count"), FloatField())
+
+
+def extent(selection: Counted | QuerySet) -> Box | None:
+    """The smallest box holding the places of a selection (None when none has coordinates):
     where a map of them opens. One query."""
-    corners = incidents.order_by().aggregate(
-        west=Min(LONGITUDE), south=Min(LATITUDE), east=Max(LONGITUDE), north=Max(LATITUDE)
+    corners = (
+        as_counted(selection)
+        .rows()
+        .order_by()
+        .aggregate(
+            west=Min(LONGITUDE), south=Min(LATITUDE), east=Max(LONGITUDE), north=Max(LATITUDE)
+        )
     )
     if None in corners.values():
         return None

@@ -26,6 +26,7 @@ from core.pagination import KeysetPagination
 from core.site_urls import absolute_url
 from csvio.layouts import PRESETS
 from incidents import clusters, explorer_timeline, facets, timeline
+from incidents.counting import Counted
 from incidents.filters import ORDERINGS, IncidentFilterSet, filters_named_in
 from incidents.filters.fields import ChoiceListField
 from incidents.models import Incident
@@ -100,17 +101,19 @@ def results(request: HttpRequest, filterset: IncidentFilterSet) -> dict[str, Any
     matching = filterset.qs
     page = paginator.paginate_queryset(matching, Request(request))
     params = request.GET
+    # The counts read the stored counts of public incidents when they can answer the filters.
+    selection = Counted.of(filterset)
     return {
         "incidents": page,
-        "count": matching.count(),
+        "count": selection.count(),
         "next_url": paginator.link("next"),
         "previous_url": paginator.link("previous"),
         "sorts": sort_links(params),
-        "facets": facet_links(params, facets.counted(matching, facets.FACETS.values())),
+        "facets": facet_links(params, facets.counted(selection, facets.FACETS.values())),
         "downloads": download_links(params),
-        "map": map_data(params, matching),
+        "map": map_data(params, selection),
         "timeline": explorer_timeline.chart(
-            timeline.counted(matching),
+            timeline.counted(selection),
             filterset.form.cleaned_data,
             lambda filters: with_params(
                 params, **{name: [value] for name, value in filters.items()}
@@ -197,11 +200,16 @@ def facet_link(params: QueryDict, facet: facets.Facet, value: facets.FacetValue,
 
 def value_link(params: QueryDict, facet: facets.Facet, value: facets.FacetValue) -> Link:
     if facet.name == facets.YEAR:
-        after, before = f"{value.value}-01-01", f"{value.value}-12-31"
-        selected = params.get("date_after") == after and params.get("date_before") == before
-        years = {"date_after": [after], "date_before": [before]}
+        dates = {name: _date(params, name) for name in ("date_after", "date_before")}
+        years = facets.year_filters(int(value.value), dates)
+        selected = all(dates[name] == day for name, day in years.items())
         url = with_params(
-            params, **({"date_after": None, "date_before": None} if selected else years)
+            params,
+            **(
+                dict.fromkeys(years)
+                if selected
+                else {name: [day.isoformat()] for name, day in years.items()}
+            ),
         )
         return Link(value.label, url, value.count, selected)
     field = IncidentFilterSet.base_filters[facet.parameter].field
@@ -216,6 +224,11 @@ def value_link(params: QueryDict, facet: facets.Facet, value: facets.FacetValue)
     return Link(value.label, url, value.count)
 
 
+def _date(params: QueryDict, name: str):
+    """A date filter of a query string the FilterSet has found valid, as it reads it."""
+    return IncidentFilterSet.base_filters[name].field.clean(params.get(name) or None)
+
+
 def download_links(params: QueryDict) -> list[Link]:
     """The selection as files: CSV in each layout and GeoJSON, from the API's export."""
     export = reverse("incident-export")
@@ -227,7 +240,7 @@ def download_links(params: QueryDict) -> list[Link]:
     return links
 
 
-def map_data(params: QueryDict, matching) -> dict[str, Any]:
+def map_data(params: QueryDict, matching: Counted) -> dict[str, Any]:
     """What the map's script needs (static/js/incident_map.js): the clusters of the selection
     without its area, which the script narrows to the visible box (within the page's `bbox`),
     and where the map opens: the box of the selection's places."""

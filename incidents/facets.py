@@ -2,23 +2,33 @@
 
 One module counts them for the explorer page and for `/api/v1/incidents/facets/`, so that both
 give the same numbers for the same filters. Each facet is one GROUP BY query over the incidents
-the FilterSet chose. Each value names the filter that selects it (`parameter=value`), so that a
-facet's link narrows the selection to the incidents its count says.
+the FilterSet chose, or over the stored counts when they can answer the selection and hold the
+facet's column (incidents.counting). Each value names the filter that selects it
+(`parameter=value`), so that a facet's link narrows the selection to the incidents its count
+says.
+
+A year selects the incidents with any day in it (`date_after` and `date_before`, which read an
+incident's last and first day), within the selection's own dates (`year_filters`): an incident
+over several years counts in each of them that its link selects, so the facet's count is the
+count of the list its link opens.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import difflib
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.functions import ExtractYear
 
 from geo import gazetteer
+from incidents.counting import Counted, as_counted, tally
+from incidents.filters import held_by_counts
 from incidents.taxonomy import Confidence
 
 # The most values a facet lists; the values with the most incidents come first.
@@ -47,6 +57,15 @@ class Facet:
     describe: Callable[[Any], str] = _as_text
     size: int = FACET_SIZE
     may_be_blank: bool = False  # a text column where "" means unknown
+
+    @property
+    def stored(self) -> bool:
+        """Whether the stored counts hold the columns this facet groups by."""
+        columns = [self.value, F(self.label) if self.label else self.value]
+        return all(
+            isinstance(each, F) and held_by_counts(each.name)  # type: ignore[attr-defined]
+            for each in columns
+        )
 
 
 def parameter_value(text: str) -> str:
@@ -91,7 +110,8 @@ FACETS: dict[str, Facet] = {
             may_be_blank=True,
         ),
         Facet("actor", "Actor", F("participants__actor_id"), "actor", "participants__actor__name"),
-        # A year selects the incidents with any day in it: date_after and date_before.
+        # A year selects the incidents with any day in it: date_after and date_before
+        # (counted by _years, from the first and last day's years).
         Facet(YEAR, "Year", ExtractYear("date_start"), YEAR),
         Facet(
             "confidence",
@@ -128,10 +148,46 @@ def requested(values: Sequence[str]) -> list[Facet]:
     return [FACETS[name] for name in dict.fromkeys(names)] or list(FACETS.values())
 
 
-def counted(incidents: QuerySet, facets: Iterable[Facet]) -> list[FacetCounts]:
-    """Each facet's values with the number of `incidents` having it, most frequent first: one
-    query per facet."""
-    return [FacetCounts(facet, _values(incidents, facet)) for facet in facets]
+def counted(selection: Counted | QuerySet, facets: Iterable[Facet]) -> list[FacetCounts]:
+    """Each facet's values with the number of incidents of `selection` (a Counted selection,
+    or a queryset of incidents) having it, most frequent first: one query per facet."""
+    selection = as_counted(selection)
+    return [FacetCounts(facet, _counts(selection, facet)) for facet in facets]
+
+
+def _counts(selection: Counted, facet: Facet) -> list[FacetValue]:
+    if facet.name == YEAR:
+        return _years(selection)
+    return _values(selection.rows(held=facet.stored), facet)
+
+
+def year_filters(year: int, selection: dict[str, Any]) -> dict[str, dt.date]:
+    """The filters that narrow a selection (the FilterSet's cleaned data) to the incidents with
+    a day in `year`: its `date_after` and `date_before`, within the selection's own."""
+    after, before = selection.get("date_after"), selection.get("date_before")
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return {
+        "date_after": max(first, after) if after else first,
+        "date_before": min(last, before) if before else last,
+    }
+
+
+def _years(selection: Counted) -> list[FacetValue]:
+    """Each year with the incidents that have a day in it and in the selection's own dates:
+    one GROUP BY the first and last day's years."""
+    rows = selection.rows(held=True).order_by()
+    spans = rows.values(first=ExtractYear("date_start"), last=ExtractYear("date_end")).annotate(
+        count=tally(rows)
+    )
+    after, before = selection.filters.get("date_after"), selection.filters.get("date_before")
+    counts: dict[int, int] = {}
+    for span in spans:
+        first = max(span["first"], after.year) if after else span["first"]
+        last = min(span["last"], before.year) if before else span["last"]
+        for year in range(first, last + 1):
+            counts[year] = counts.get(year, 0) + span["count"]
+    top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[: FACETS[YEAR].size]
+    return [FacetValue(str(year), str(year), count) for year, count in top]
 
 
 def _values(incidents: QuerySet, facet: Facet) -> list[FacetValue]:
@@ -143,7 +199,7 @@ def _values(incidents: QuerySet, facet: Facet) -> list[FacetValue]:
     rows = (
         known.values("facet_value", "facet_label")
         # An incident counts once, even where an actor takes part in two roles.
-        .annotate(count=Count("pk", distinct=True))
+        .annotate(count=tally(known, distinct=True))
         .order_by("-count", "facet_label")[: facet.size]
     )
     return [

@@ -1,11 +1,12 @@
 """The timeline: how many incidents of a selection started in each day, week, month or year,
 by event type.
 
-One module counts them for the explorer page and for `/api/v1/incidents/timeline/`. An
-incident counts once, under the period of its first day (`date_start`), as the year facet
-counts it. A period is selected by `start_after` and `date_before`, which both read the first
-day, so a bar's link lists exactly the incidents the bar counts (`date_after` reads the last
-day: it would add the incidents that began earlier and ran into the period).
+One module counts them for the explorer page and for `/api/v1/incidents/timeline/`, from the
+incidents or from the stored counts when they can answer the selection (incidents.counting). An
+incident counts once, under the period of its first day (`date_start`). A period is selected
+by `start_after` and `date_before`, which both read the first day, so a bar's link lists
+exactly the incidents the bar counts (`date_after` reads the last day: it would add the
+incidents that began earlier and ran into the period).
 
 Periods are calendar days, ISO weeks (Monday to Sunday), months and years. Without an
 interval asked for, the shortest one giving at most MAX_CHOSEN_BARS bars over the selection's
@@ -18,10 +19,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, DateField, Max, Min, QuerySet
+from django.db.models import DateField, Max, Min, QuerySet
 from django.db.models.functions import Trunc
 
 from incidents import taxonomy
+from incidents.counting import Counted, as_counted, tally
 
 INTERVALS = ("day", "week", "month", "year")
 # The most bars an interval chosen from the span gives, and the most an interval asked for may.
@@ -122,11 +124,11 @@ def chosen_interval(first: dt.date, last: dt.date) -> str:
     return "year"
 
 
-def counted(incidents: QuerySet, interval: str | None = None) -> Timeline:
-    """The timeline of `incidents` by `interval`, or by one chosen from their first days: one
-    GROUP BY query, and one more for the span when choosing. TooManyBars when an interval
-    asked for gives more than MAX_BARS periods."""
-    incidents = incidents.order_by()
+def counted(selection: Counted | QuerySet, interval: str | None = None) -> Timeline:
+    """The timeline of a selection (or a queryset of incidents) by `interval`, or by one chosen
+    from their first days: one GROUP BY query, and one more for the span when choosing.
+    TooManyBars when an interval asked for gives more than MAX_BARS periods."""
+    incidents = as_counted(selection).rows().order_by()
     chosen = interval is None
     if interval is None:
         span = incidents.aggregate(first=Min("date_start"), last=Max("date_start"))
@@ -136,7 +138,7 @@ def counted(incidents: QuerySet, interval: str | None = None) -> Timeline:
     rows = (
         incidents.annotate(period=Trunc("date_start", interval, output_field=DateField()))
         .values("period", "event_type")
-        .annotate(count=Count("pk"))
+        .annotate(count=tally(incidents))
     )
     counts: dict[dt.date, dict[str, int]] = {}
     for row in rows:

@@ -1,6 +1,7 @@
 """Counts over the incidents a list's filters choose, without listing them: how many (`count/`),
 how many per value of each facet (`facets/`, counted by `incidents.facets`) and per period
-(`timeline/`, counted by `incidents.timeline`)."""
+(`timeline/`, counted by `incidents.timeline`). Each reads the stored counts of public incidents
+when they can answer the request (`incidents.counting.Counted`), the incidents otherwise."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from incidents import facets, timeline
+from incidents.counting import Counted
 from incidents.filters import IncidentFilterSet
 
 if TYPE_CHECKING:
@@ -32,8 +34,9 @@ FACET_PARAMETER = OpenApiParameter(
     explode=False,
     enum=list(facets.FACETS),
     description="The facets to count, comma-separated or repeated; default all. Each value is "
-    "selected by the filter of the facet's name, except `year` (an incident counts in the year "
-    "of its first day), selected by `date_after=YYYY-01-01&date_before=YYYY-12-31`.",
+    "selected by the filter of the facet's name, except `year`, selected by "
+    "`date_after=YYYY-01-01&date_before=YYYY-12-31` within the query's own `date_after` and "
+    "`date_before`: an incident counts in every year it has a day in.",
 )
 FACETS_RESPONSE = inline_serializer(
     "IncidentFacets",
@@ -106,7 +109,25 @@ TIMELINE_RESPONSE = inline_serializer(
 )
 
 
-class IncidentAggregates(_GenericViewSet):
+class CountedSelection(_GenericViewSet):
+    """The request's filters, read as the list reads them, as a selection to count."""
+
+    def valid_filterset(self) -> IncidentFilterSet:
+        """The request's filters, as the list reads them; a 400 naming each one refused."""
+        backend = self.filter_backends[0]()
+        assert isinstance(backend, DjangoFilterBackend)
+        filterset = backend.get_filterset(self.request, self.get_queryset(), self)
+        if not filterset.is_valid():
+            raise utils.translate_validation(filterset.errors)
+        return filterset
+
+    def counted_selection(self) -> Counted:
+        """The request's selection, from the stored counts when they can answer it (the reader
+        sees public records only and every filter reads a column they hold)."""
+        return Counted.of(self.valid_filterset())
+
+
+class IncidentAggregates(CountedSelection):
     """The list's counts, on the same filters, visibility and defaults as its pages."""
 
     @extend_schema(
@@ -120,7 +141,7 @@ class IncidentAggregates(_GenericViewSet):
     )
     def count(self, request: Request):
         """How many incidents match the filters: exactly the rows the list pages through."""
-        return Response({"count": self.filter_queryset(self.get_queryset()).count()})
+        return Response({"count": self.counted_selection().count()})
 
     # The list's filters are documented too: drf-spectacular shows them on lists only.
     @extend_schema(parameters=[FACET_PARAMETER], responses=FACETS_RESPONSE, filters=True)
@@ -136,11 +157,11 @@ class IncidentAggregates(_GenericViewSet):
             asked = facets.requested(request.query_params.getlist("facet"))
         except facets.UnknownFacet as unknown:
             raise ValidationError({"facet": [facets.unknown_message(unknown.name)]}) from unknown
-        matching = self.filter_queryset(self.get_queryset())
-        counts = facets.counted(matching, asked)
+        selection = self.counted_selection()
+        counts = facets.counted(selection, asked)
         return Response(
             {
-                "count": matching.count(),
+                "count": selection.count(),
                 "facets": {
                     each.facet.name: [vars(value) for value in each.values] for each in counts
                 },
@@ -160,7 +181,7 @@ class IncidentAggregates(_GenericViewSet):
         try:
             interval = timeline.interval_asked(request.query_params.get("interval"))
             filterset = self.valid_filterset()
-            counts = timeline.counted(filterset.qs, interval)
+            counts = timeline.counted(Counted.of(filterset), interval)
         except (timeline.UnknownInterval, timeline.TooManyBars) as error:
             raise ValidationError({"interval": [timeline.interval_message(error)]}) from error
         return Response(
@@ -181,12 +202,3 @@ class IncidentAggregates(_GenericViewSet):
                 ],
             }
         )
-
-    def valid_filterset(self) -> IncidentFilterSet:
-        """The request's filters, as the list reads them; a 400 naming each one refused."""
-        backend = self.filter_backends[0]()
-        assert isinstance(backend, DjangoFilterBackend)
-        filterset = backend.get_filterset(self.request, self.get_queryset(), self)
-        if not filterset.is_valid():
-            raise utils.translate_validation(filterset.errors)
-        return filterset

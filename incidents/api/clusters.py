@@ -3,11 +3,10 @@ cell (`incidents.clusters`), as GeoJSON."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
@@ -18,12 +17,8 @@ from core.schema import POINT
 from core.site_urls import absolute_url
 from geo.areas import Box
 from incidents import clusters
+from incidents.api.aggregates import CountedSelection
 from incidents.filters import IncidentFilterSet
-
-if TYPE_CHECKING:
-    _GenericViewSet = viewsets.GenericViewSet
-else:
-    _GenericViewSet = object
 
 ZOOM = "zoom"
 ZOOM_PARAMETER = OpenApiParameter(
@@ -109,7 +104,7 @@ def feature(cluster: clusters.Cluster) -> dict[str, Any]:
     }
 
 
-class IncidentClusters(_GenericViewSet):
+class IncidentClusters(CountedSelection):
     """The list's map, on the same filters, visibility and defaults as its pages."""
 
     # The list's filters are documented too: drf-spectacular shows them on lists only.
@@ -123,14 +118,14 @@ class IncidentClusters(_GenericViewSet):
         """The incidents that match the filters counted per cell of a grid sized by `zoom`,
         within `bbox`: the explorer page's map. A cell of one incident names it. Takes every
         filter of the list."""
-        matching = self.filter_queryset(self.get_queryset())  # a bad bbox is refused here
+        selection = self.counted_selection()  # a bad bbox is refused here
         box = IncidentFilterSet.base_filters["bbox"].field.clean(request.query_params.get("bbox"))
         try:
             grid = clusters.zoom_from(request.query_params.get(ZOOM))
             grid.check(box)
         except ValueError as error:
             raise ValidationError({ZOOM: [str(error)]}) from error
-        counted = clusters.clustered(matching, grid)
+        counted = clusters.clustered(selection, grid)
         return Response(
             {
                 "type": "FeatureCollection",

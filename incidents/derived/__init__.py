@@ -6,6 +6,8 @@
                                  origin
     Source.independence_key      the origin a source counts as  derived.independent_sources
     PublicRecord (read model)    a public incident's API text   derived.public_records
+    PublicCount                  public incidents per day,      derived.public_counts
+                                 place and type
 
 Each column's SQL and in-memory forms sit side by side in its module; `refresh` holds the
 column table (`COLUMNS`) and the set-based refreshes; `signals` says which ORM writes make a
@@ -19,6 +21,10 @@ from incidents.derived.independent_sources import (
     independence_key,
     independent_sources_of,
     independent_sources_sql,
+)
+from incidents.derived.public_counts import (
+    refresh_public_counts,
+    refresh_stale_public_counts,
 )
 from incidents.derived.public_records import (
     refresh_public_records,
@@ -53,8 +59,10 @@ __all__ = [
     "independent_sources_of",
     "independent_sources_sql",
     "refresh_incidents",
+    "refresh_public_counts",
     "refresh_public_records",
     "refresh_sources",
+    "refresh_stale_public_counts",
     "refresh_stale_public_records",
     "render_with",
     "search_document_of",

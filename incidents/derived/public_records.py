@@ -11,6 +11,7 @@ stored as text, kept by the same protocol as the derived columns.
     an incident it shows in brief (a relation's     refresh_public_records(), which adds
       other end, the record it was merged into)     the neighbours of what it is given
     rows written in bulk (imports, the generator)   refresh_stale_public_records()
+    the stored counts of public incidents           both, first of all (derived.public_counts)
 
 `refresh_incidents()` ends with `refresh_public_records()` of the same incidents, so every
 refresh of the derived columns refreshes their records too. Only `Incident.objects.public()`
@@ -29,6 +30,7 @@ from collections.abc import Callable, Iterable
 from django.db.models import Exists, OuterRef, QuerySet
 
 from incidents.derived.batching import batches
+from incidents.derived.public_counts import refresh_public_counts, refresh_stale_public_counts
 from incidents.models import Incident, IncidentRelation, PublicRecord
 
 # (incident id, its version, the text) for each incident of a queryset of public incidents.
@@ -47,22 +49,27 @@ def render_with(renderer: Renderer) -> None:
 def refresh_public_records(incident_ids: Iterable[int] | QuerySet | None = None) -> int:
     """Write afresh the public records of the given incidents (every public incident when None)
     and of the public incidents that show one of them in brief; delete the records of those no
-    longer public. `incident_ids` may be ids or a queryset of one column of ids. Returns how
-    many records were written."""
+    longer public; recount the public incidents' groups they are counted in. `incident_ids`
+    may be ids or a queryset of one column of ids. Returns how many records were written."""
+    if isinstance(incident_ids, QuerySet):
+        incident_ids = Incident.objects.filter(pk__in=incident_ids).values_list("pk", flat=True)
+    if incident_ids is not None:
+        incident_ids = set(incident_ids)
+    refresh_public_counts(incident_ids)
     if not _renderers:
         return 0
     if incident_ids is None:
         PublicRecord.objects.exclude(incident__in=Incident.objects.public()).delete()
         return _write(Incident.objects.public().values_list("pk", flat=True))
-    if isinstance(incident_ids, QuerySet):
-        incident_ids = Incident.objects.filter(pk__in=incident_ids).values_list("pk", flat=True)
-    return _write(_with_neighbours(set(incident_ids)))
+    return _write(_with_neighbours(incident_ids))
 
 
 def refresh_stale_public_records() -> int:
     """Write the public records that are missing or older than their incident's version, and
     delete those of incidents no longer public: after writes that send no signals (imports,
-    COPY), and after `migrate`, which fills the table of an existing database."""
+    COPY), and after `migrate`, which fills the table of an existing database. The stored
+    counts catch up first."""
+    refresh_stale_public_counts()
     if not _renderers:
         return 0
     public = Incident.objects.public()

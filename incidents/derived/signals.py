@@ -178,8 +178,9 @@ def _remember_neighbours(sender, instance, **kwargs) -> None:
 @_unless_deferred
 def _incident_deleted(sender, instance, **kwargs) -> None:
     """The records linked to a deleted incident no longer show it (its own record goes with
-    it, CASCADE)."""
-    refresh_public_records(instance.__dict__.pop("_derived_neighbours", set()))
+    it, CASCADE); the counts it was in lose it."""
+    neighbours = instance.__dict__.pop("_derived_neighbours", set())
+    refresh_public_records({*neighbours, instance.pk})
 
 
 @_unless_deferred

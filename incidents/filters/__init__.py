@@ -9,7 +9,9 @@ published records (DEFAULT_STATUS) unless the caller asks for every status it ma
 
 - `fields`: form fields that read one parameter's values;
 - `filters`: the kinds of filter (lists, records, places, sorting) and ORDERINGS;
-- `filterset`: IncidentFilterSet, one FilterSet per theme (when, what, where, who).
+- `filterset`: IncidentFilterSet, one FilterSet per theme (when, what, where, who);
+- `stored_counts`: whether the stored counts of public incidents can answer a FilterSet's
+  selection (`counts_of`), read from its filters.
 """
 
 from incidents.filters.filters import DEFAULT_ORDERING, ORDERINGS
@@ -20,6 +22,7 @@ from incidents.filters.filterset import (
     filters_named_in,
     statuses_named_in,
 )
+from incidents.filters.stored_counts import counts_of, held_by_counts
 
 __all__ = [
     "DEFAULT_ORDERING",
@@ -27,6 +30,8 @@ __all__ = [
     "ORDERINGS",
     "IncidentFilterForm",
     "IncidentFilterSet",
+    "counts_of",
     "filters_named_in",
+    "held_by_counts",
     "statuses_named_in",
 ]

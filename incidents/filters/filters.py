@@ -9,6 +9,7 @@ from django import forms
 from django.db import models
 from django.db.models import F, QuerySet
 
+from geo.areas import Box, Circle
 from incidents.filters.fields import (
     BoxField,
     ChoiceListField,
@@ -63,11 +64,20 @@ class RecordListFilter(ListFilter):
     field_class = RecordListField
 
 
-class BoxFilter(django_filters.CharFilter):
+class AreaFilter(django_filters.CharFilter):
+    """Rows whose place (`field_name`) lies in an area: a box or a circle."""
+
+    def filter(self, queryset: QuerySet, area: Box | Circle | None) -> QuerySet:
+        if area is None:
+            return queryset
+        return queryset.filter(**{f"{self.field_name}__in": area.locations().values("pk")})
+
+
+class BoxFilter(AreaFilter):
     field_class = BoxField
 
 
-class CircleFilter(django_filters.CharFilter):
+class CircleFilter(AreaFilter):
     field_class = CircleField
 
 

@@ -10,7 +10,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from geo.areas import Box, Circle
 from geo.models import Location
 from incidents import search, taxonomy
 from incidents.filters.fields import (
@@ -212,22 +211,16 @@ class WhereFilters(django_filters.FilterSet):
         field_name="location", model=Location, help_text=_by_id_help("Location")
     )
     bbox = BoxFilter(
-        method="filter_bbox",
+        field_name="location",
         help_text="min_lon,min_lat,max_lon,max_lat in WGS84 degrees: incidents whose place "
         "lies in the box, edges included. A min_lon greater than max_lon is a box across "
         "the antimeridian (e.g. 170,-20,-170,-10).",
     )
     near = CircleFilter(
-        method="filter_near",
+        field_name="location",
         help_text="lat,lon,radius_km: incidents whose place is at most radius_km "
         "(great-circle distance) from the point, e.g. 33.2625,44.2344,20.",
     )
-
-    def filter_bbox(self, queryset: QuerySet, name: str, value: Box) -> QuerySet:
-        return queryset.filter(location__in=value.locations().values("pk"))
-
-    def filter_near(self, queryset: QuerySet, name: str, value: Circle) -> QuerySet:
-        return queryset.filter(location__in=value.locations().values("pk"))
 
 
 class WhoFilters(django_filters.FilterSet):

@@ -12,6 +12,7 @@ from incidents.models.incident import (
     Tag,
 )
 from incidents.models.not_duplicates import NotDuplicate
+from incidents.models.public_counts import CountedIncident, PublicCount
 from incidents.models.public_records import PublicRecord
 from incidents.models.sources import CLAIMS, Citation, Publisher, Source
 
@@ -21,10 +22,12 @@ __all__ = [
     "SEARCH_FIELDS",
     "Actor",
     "Citation",
+    "CountedIncident",
     "Incident",
     "IncidentActor",
     "IncidentRelation",
     "NotDuplicate",
+    "PublicCount",
     "PublicIdCounter",
     "PublicRecord",
     "Publisher",
