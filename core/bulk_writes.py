@@ -82,6 +82,42 @@ def insert_values(
     _copy_in(model, [column_of(f) for f in fields], prepared, computed)
 
 
+def upsert_values(
+    model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]], *, unique: str
+) -> None:
+    """Insert rows given as values of the fields `names`, or overwrite the other fields of the
+    row that holds the same `unique` field (its first name), as
+    bulk_create(update_conflicts=True) does, but through COPY on PostgreSQL."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    updated = [name for name in names if name != unique]
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create(
+            [model(**dict(zip(names, row, strict=True))) for row in rows],
+            batch_size=BATCH_SIZE,
+            update_conflicts=True,
+            unique_fields=[unique],
+            update_fields=updated,
+        )
+        return
+    quote = connection.ops.quote_name
+    columns = [column_of(field_of(model, name)) for name in names]
+    assignments = ", ".join(
+        f"{quote(column)} = EXCLUDED.{quote(column)}"
+        for column in (column_of(field_of(model, name)) for name in updated)
+    )
+    listed = ", ".join(map(quote, columns))
+    conflict = quote(column_of(field_of(model, unique)))
+    with _staged(model, columns) as staged:
+        copy_rows(model, columns, rows, table=staged)
+        _execute(
+            connection,
+            f"INSERT INTO {quote(model._meta.db_table)} ({listed}) SELECT {listed} FROM {staged} "
+            f"ON CONFLICT ({conflict}) DO UPDATE SET {assignments}",
+        )
+
+
 def _copy_in(
     model: type[Model],
     columns: list[str],

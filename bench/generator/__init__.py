@@ -66,7 +66,7 @@ def generate(
                 drawn += size
         finally:
             writer.close()
-    # The rows went in by COPY, without signals: the read model catches up in one pass.
+    # Each batch wrote its public records as it went; one set-based pass finds any missing.
     derived.refresh_stale_public_records()
     analyze()
     report.seconds = time.monotonic() - started

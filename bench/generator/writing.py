@@ -5,8 +5,10 @@ from the table's sequence first, so that their actor rows, citations and tags ne
 back from the database. The derived columns (incidents.derived) are computed in memory with
 each incident, and its search vector by PostgreSQL as the staged rows are inserted: no row is
 written twice. Each incident, actor row and citation gets its history entry ("created"), as an
-import writes them (core.history_writes.BulkHistory). Elsewhere (SQLite, for tests and local
-runs) bulk_create writes the same rows.
+import writes them (core.history_writes.BulkHistory). The batch's public incidents enter the
+read model in the same transaction (incidents.derived.refresh_public_records), rendered by the
+API's serializer: that is most of the run's time. Elsewhere (SQLite, for tests and local runs)
+bulk_create writes the same rows.
 """
 
 from __future__ import annotations
@@ -137,6 +139,9 @@ def insert(planned: list[Planned], history: BulkHistory) -> Report:
         history.created(Incident, incident_ids)
         history.created(IncidentActor, incident_ids, by="incident_id")
         history.created(Citation, incident_ids, by="incident_id")
+        # Here rather than once at the end: the writer threads' queries then overlap the
+        # Python that draws and renders other batches.
+        derived.refresh_public_records(incident_ids)
     return Report(len(planned), len(participants), len(citations))
 
 

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from core import bulk_writes
 from incidents.derived.batching import batches
 from incidents.derived.public_counts import refresh_public_counts, refresh_stale_public_counts
 from incidents.models import Incident, IncidentRelation, PublicRecord
@@ -37,6 +38,7 @@ from incidents.models import Incident, IncidentRelation, PublicRecord
 Renderer = Callable[[QuerySet[Incident]], Iterable[tuple[int, int, str]]]
 
 _renderers: list[Renderer] = []
+RECORD_FIELDS = ("incident_id", "version", "text")
 # Incidents per rendering: their related rows are held in memory together.
 RENDER_BATCH = 1000
 
@@ -105,15 +107,8 @@ def _write(incident_ids: Iterable[int]) -> int:
         PublicRecord.objects.filter(incident_id__in=batch).exclude(
             incident__in=public.filter(pk__in=batch)
         ).delete()
-        records = [
-            PublicRecord(incident_id=pk, version=version, text=text)
-            for pk, version, text in render(public.filter(pk__in=batch))
-        ]
-        PublicRecord.objects.bulk_create(
-            records,
-            update_conflicts=True,
-            unique_fields=["incident"],
-            update_fields=["version", "text"],
-        )
+        # Through COPY: bulk_create would quote and escape every text in Python.
+        records = list(render(public.filter(pk__in=batch)))
+        bulk_writes.upsert_values(PublicRecord, RECORD_FIELDS, records, unique="incident_id")
         written += len(records)
     return written

@@ -11,7 +11,8 @@ from rest_framework.test import APIClient
 from bench import generator
 from geo.models import Location
 from incidents import derived
-from incidents.models import Actor, Citation, Incident, IncidentActor, Source
+from incidents.api.public_records import render
+from incidents.models import Actor, Citation, Incident, IncidentActor, PublicRecord, Source
 from incidents.taxonomy import Status
 
 pytestmark = pytest.mark.usefixtures("small_pools")
@@ -62,6 +63,25 @@ def test_derived_columns_are_those_the_set_based_refresh_computes():
     assert Citation.objects.filter(source=second, incident_id__in=both).exists()
 
 
+def assert_read_model_in_step() -> None:
+    """The read model holds exactly the public incidents, each as the serializer writes it."""
+    fresh = {pk: (version, text) for pk, version, text in render(Incident.objects.public())}
+    stored = {row.incident_id: (row.version, row.text) for row in PublicRecord.objects.all()}
+    assert stored == fresh
+
+
+@pytest.mark.django_db
+def test_generated_public_incidents_enter_the_read_model_and_drafts_do_not():
+    generator.generate(60, seed=6, batch_size=25)
+
+    assert_read_model_in_step()
+    drafts = Incident.objects.filter(dataset="synthetic").exclude(
+        pk__in=Incident.objects.public().values("pk")
+    )
+    assert drafts.exists()
+    assert not PublicRecord.objects.filter(incident__in=drafts).exists()
+
+
 @pytest.mark.django_db
 def test_every_incident_and_its_rows_have_a_created_history_entry():
     generator.generate(40, seed=3, batch_size=15)
@@ -104,3 +124,4 @@ def test_batches_written_by_writer_threads_are_all_committed():
         report.participants
     )
     assert Citation.objects.filter(incident__dataset="synthetic").count() == report.citations
+    assert_read_model_in_step()
