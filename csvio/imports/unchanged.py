@@ -20,6 +20,7 @@ import csv
 import io
 from collections import Counter
 from operator import itemgetter
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 
@@ -52,7 +53,7 @@ class UnchangedRows:
         records = self._records(named_once)
         naming = Counter(record.pk for record in records.values())
         exported = self._exported({record.pk for record in records.values()})
-        same: dict[int, tuple[str, Incident]] = {}
+        same: dict[int, tuple[str, Named]] = {}
         for number, cells in batch:
             record = records.get(keys[number])
             if record and naming[record.pk] == 1 and self._same(cells, exported[record.pk]):
@@ -76,28 +77,30 @@ class UnchangedRows:
             return ""
         return imported.public_id or imported.event_id
 
-    def _records(self, keys: set[str]) -> dict[str, Incident]:
+    def _records(self, keys: set[str]) -> dict[str, Named]:
         """The records `keys` name, as the whole way matches them (match.stored_incidents,
         own_records): by public id in the native layout; in a dataset's, by the dataset's
         event id, else by public id. Only those published and not merged are kept."""
         if not keys:
             return {}
-        incidents = Incident.objects.only(*_READ)
+        fields = ("pk", "public_id", "status", "duplicate_of_id")
         found = {
-            record.public_id: record
-            for record in incidents.filter(bulk_writes.among("public_id", keys))
+            key: row
+            for *row, key in Incident.objects.filter(
+                bulk_writes.among("public_id", keys)
+            ).values_list(*fields, "public_id")
         }
         if self.preset.dataset:
+            events = Incident.objects.filter(
+                bulk_writes.among("dataset_event_id", keys), dataset=self.preset.dataset
+            )
             found.update(
-                (record.dataset_event_id, record)
-                for record in incidents.filter(
-                    bulk_writes.among("dataset_event_id", keys), dataset=self.preset.dataset
-                )
+                (key, row) for *row, key in events.values_list(*fields, "dataset_event_id")
             )
         return {
-            key: record
-            for key, record in found.items()
-            if record.status == Status.PUBLISHED and record.duplicate_of_id is None
+            key: Named(pk, public_id)
+            for key, (pk, public_id, status, duplicate_of) in found.items()
+            if status == Status.PUBLISHED and duplicate_of is None
         }
 
     def _exported(self, pks: set[int]) -> dict[int, Cells]:
@@ -118,7 +121,7 @@ class UnchangedRows:
             for column in self.compared
         )
 
-    def _named_first(self, same: dict[int, tuple[str, Incident]]) -> set[int]:
+    def _named_first(self, same: dict[int, tuple[str, Named]]) -> set[int]:
         """Of the rows found unchanged, those whose id and record no earlier row of the file
         named (dedup); they are remembered as named by them, so that a later row repeating
         one is reported the whole way, as before."""
@@ -130,5 +133,8 @@ class UnchangedRows:
         return set(same) - earlier
 
 
-# What _records reads of a record.
-_READ = ("pk", "public_id", "dataset", "dataset_event_id", "status", "duplicate_of")
+class Named(NamedTuple):
+    """A stored record a row names."""
+
+    pk: int
+    public_id: str
