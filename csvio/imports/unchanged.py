@@ -49,9 +49,9 @@ class UnchangedRows:
     def left_out(self, batch: list[tuple[int, Cells]]) -> list[tuple[int, Cells]]:
         """The batch without the rows found unchanged, which are counted so."""
         keys = {number: self._key(cells) for number, cells in batch}
-        named_once = {key for key, count in Counter(keys.values()).items() if count == 1 and key}
-        records = self._records(named_once)
-        naming = Counter(record.pk for record in records.values())
+        records = self._records({key for key in keys.values() if key})
+        # Rows naming one record (by one id, or by two) go the whole way, which tells them apart.
+        naming = Counter(records[key].pk for key in keys.values() if key in records)
         exported = self._exported({record.pk for record in records.values()})
         same: dict[int, tuple[str, Named]] = {}
         for number, cells in batch:

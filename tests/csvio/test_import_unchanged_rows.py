@@ -147,3 +147,22 @@ def test_a_row_repeating_an_unchanged_row_is_reported_as_a_repeat(generated, mon
         f"row 5, column public_id: Row 2 already has the id “{rows[0]['public_id']}”."
     ]
     assert report.unchanged == 3
+
+
+def test_a_record_named_by_two_rows_of_a_batch_is_updated_by_the_first(generated):
+    rows = exported_rows("acled", published=True)[:3]
+    record = Incident.objects.get(public_id=rows[1]["event_id_cnty"])
+    Incident.objects.filter(pk=record.pk).update(dataset="acled", dataset_event_id="E-1")
+    by_event_id = dict(rows[1], event_id_cnty="E-1", notes="Changed on import.")
+    by_public_id = dict(rows[1], event_id_cnty=record.public_id)
+
+    report = import_incidents(
+        as_file([rows[0], by_event_id, by_event_id, by_public_id]),
+        PRESETS["acled"],
+        skip_bad_rows=True,
+    )
+
+    assert [str(problem) for problem in report.problems] == [
+        "row 4, column event_id_cnty: Row 3 already has the id “E-1”.",
+        f"row 5, column event_id_cnty: Row 3 already updates this incident ({record.public_id}).",
+    ]
