@@ -1,6 +1,7 @@
 """Importing incidents from a CSV file in one of the layouts.
 
-Every row is read by the layout's columns (read), matched with the records it names (match),
+A row that says what its stored record's export says is counted unchanged at once (unchanged).
+Every other row is read by the layout's columns (read), matched with the records it names (match),
 checked by the models' own rules (validate), and written with its links (write, links); the
 report (report) lists each problem with its row number and column. The file is read once
 before that, for the public ids its rows name (named_ids): no new record takes one. By
@@ -40,6 +41,7 @@ from csvio.imports.own_records import OwnRecords
 from csvio.imports.read import Records, batches, read_row
 from csvio.imports.report import ImportReport, Problem
 from csvio.imports.row import ImportRow
+from csvio.imports.unchanged import UnchangedRows
 from csvio.imports.validate import RowChecks
 from csvio.imports.write import Writer
 from csvio.layouts.base import ImportedIncident, Preset
@@ -174,6 +176,7 @@ class Importer:
         self.references = References(
             report, preset=preset, create_missing=create_missing, history=history
         )
+        self.unchanged = UnchangedRows(preset, report, seen)
         self.repeats = Repeats(seen, report, column=preset.columns[0].name)
         self.own_records = OwnRecords(preset, report, self.repeats)
         self.links = Links(
@@ -193,11 +196,14 @@ class Importer:
 
     def import_batch(self, batch: list[tuple[int, dict[str, str]]]) -> None:
         """Read, match, check and write a batch of (row number, cells); each step reports
-        the rows it refuses and hands the others on."""
-        read = []
-        for number, cells in batch:
-            self.report.rows += 1
-            read.append((number, *read_row(self.preset, cells, number)))
+        the rows it refuses and hands the others on. Rows that say what their records say
+        already are counted first, and go no further (unchanged)."""
+        self.report.rows += len(batch)
+        batch = self.unchanged.left_out(batch)
+        if not batch:
+            self.report.end_batch()
+            return
+        read = [(number, *read_row(self.preset, cells, number)) for number, cells in batch]
         clean = []
         for number, imported, problems in self.own_records.left_out(read, dict(batch)):
             if problems:

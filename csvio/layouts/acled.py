@@ -366,6 +366,7 @@ COLUMNS = [
         _timestamp,
         _complete_row,
         sql=lambda q: "trunc(extract(epoch FROM i.updated_at))::bigint",
+        rewritten=True,
     ),
 ]
 

@@ -145,6 +145,10 @@ class Column:
     # The cell is read with the spaces around it, as a dataset wrote it (a cell's spaces are
     # otherwise trimmed): a kept text is given back byte for byte.
     keeps_spaces: bool = False
+    # The import keeps nothing of the cell: Tessera writes its own value there (ACLED's
+    # `timestamp` is when Tessera last wrote the record), so a row that says another value
+    # changes nothing (csvio.imports.unchanged compares every other column it reads).
+    rewritten: bool = False
 
 
 @dataclass(frozen=True)
