@@ -83,7 +83,7 @@ def preview(duplicate: Incident, kept: Incident, *, note: str = "") -> MergePrev
     """What `merge` would do; ValidationError when it would refuse."""
     if problem := merge_problems(duplicate, kept):
         raise ValidationError(problem)
-    already_cited = set(kept.citations.values_list("source_id", "quote"))
+    already_cited = _already_cited(kept)
     cited = list(duplicate.citations.values_list("source_id", "quote"))
     shared = sum(1 for pair in cited if pair in already_cited)
     return MergePreview(
@@ -122,7 +122,7 @@ def merge(duplicate: Incident, kept: Incident, *, user, note: str = "") -> Incid
     # Every history entry of the merge says the same moment: the rows it moves belong to the
     # records' versions it makes (incidents.versions).
     now = timezone.now()
-    already_cited = set(kept.citations.values_list("source_id", "quote"))
+    already_cited = _already_cited(kept)
     for citation in Citation.objects.filter(incident=duplicate):
         _recorded(citation, user, now)
         if (citation.source_id, citation.quote) in already_cited:
@@ -163,3 +163,9 @@ def _recorded(record: Model, user, date: dt.datetime, reason: str = "") -> None:
     record.__dict__["_history_date"] = date
     if reason:
         record.__dict__["_change_reason"] = reason
+
+
+def _already_cited(kept: Incident) -> set[tuple[int, str]]:
+    """The (source, quote) pairs the kept record cites: a duplicate's citation of one of them
+    is dropped by a merge rather than moved (the preview counts it so)."""
+    return set(kept.citations.values_list("source_id", "quote"))

@@ -56,11 +56,16 @@ def refresh_public_counts(incident_ids: Iterable[int] | None = None) -> None:
 
 
 def _days_of(incident_ids: Iterable[int]) -> list[dt.date]:
-    """The days the incidents were and are counted under; their CountedIncident rows set to
-    what they are now."""
+    """The days the stale ones among the incidents were and are counted under; their
+    CountedIncident rows set to what they are now. An incident counted at its current version
+    is left alone: what a group holds is the incident's own columns, and any change of them
+    is a new version (a citation, a tag or a place edited leaves the counts right)."""
     days: set[dt.date] = set()
     counted = CountedIncident.objects
-    for batch in batches(incident_ids):
+    for ids in batches(incident_ids):
+        batch = _stale(ids)
+        if not batch:
+            continue
         before = counted.filter(incident_id__in=batch)
         days.update(before.values_list("date_start", flat=True))
         before.delete()
@@ -83,17 +88,25 @@ def refresh_stale_public_counts() -> None:
     """Recount the incidents written since they were counted (a version or first day other
     than the one counted, public but not counted, counted but no longer public): after writes
     that send no signals, and after `migrate`."""
+    stale = _stale()
+    refresh_public_counts(None if len(stale) > REBUILD_AT else stale)
+
+
+def _stale(incident_ids: list[int] | None = None) -> set[int]:
+    """The incidents (among `incident_ids`, or all) whose count is behind: counted at another
+    version or first day or no longer public, or public and not counted at their version."""
     public = Incident.objects.public()
     current = public.filter(
         pk=OuterRef("incident_id"), version=OuterRef("version"), date_start=OuterRef("date_start")
     )
-    gone = CountedIncident.objects.exclude(Exists(current)).values_list("incident_id", flat=True)
     counted = CountedIncident.objects.filter(
         incident_id=OuterRef("pk"), version=OuterRef("version")
     )
-    new = public.exclude(Exists(counted)).values_list("pk", flat=True)
-    stale = set(gone) | set(new)
-    refresh_public_counts(None if len(stale) > REBUILD_AT else stale)
+    gone = CountedIncident.objects.exclude(Exists(current))
+    new = public.exclude(Exists(counted))
+    if incident_ids is not None:
+        gone, new = gone.filter(incident_id__in=incident_ids), new.filter(pk__in=incident_ids)
+    return {*gone.values_list("incident_id", flat=True), *new.values_list("pk", flat=True)}
 
 
 # CountedIncident's fields, in order, from an incident.

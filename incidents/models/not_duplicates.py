@@ -45,6 +45,8 @@ class NotDuplicate(models.Model):
     def record(cls, incident: Incident, others: Iterable[int], *, user) -> None:
         """Remember that `incident` is none of the events `others` (ids) records."""
         pairs = {tuple(sorted((incident.pk, other))) for other in others if other != incident.pk}
+        if not pairs:  # most saves judge nothing
+            return
         known = set(
             cls.objects.filter(Q(first=incident) | Q(second=incident)).values_list(
                 "first_id", "second_id"

@@ -13,7 +13,8 @@ class PublicRecord(models.Model):
 
     Only `Incident.objects.public()` enters; incidents.derived keeps the rows in step (see
     incidents/derived/public_records.py). `version` is the incident's version the text was
-    written from: a read finds a text that lags behind its incident and writes it afresh.
+    written from: a read finds a text that lags behind its incident and renders that incident live
+    (refresh_stale_public_records writes it afresh).
     """
 
     incident = models.OneToOneField(
